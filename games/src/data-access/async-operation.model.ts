@@ -1,0 +1,65 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { CleanupAction, OperationStatus } from '../domain/cleanup-action.js';
+
+export interface OperationFailure {
+  gameTableId: Types.ObjectId | null;
+  message: string;
+}
+
+/** The state of one cleanup request (the seed's CaAsyncOperation). */
+export interface AsyncOperation {
+  messageId: Types.ObjectId;
+  status: OperationStatus;
+  actionType: CleanupAction;
+  archivedAt: Date;
+  async: boolean;
+  requestedCount: number;
+  /** Progress: ids handled so far by the current attempt. */
+  processedCount: number;
+  /** Tables archived (or found already archived) by this operation: what phase 2 may purge. */
+  succeededIds: Types.ObjectId[];
+  failures: OperationFailure[];
+  /** How many times a worker started on it; more than one after a crash or a retry. */
+  attempts: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  purgedAt: Date | null;
+  /** Ids deleted by phase 2, and what could not be deleted. */
+  purgedIds: Types.ObjectId[];
+  purgeFailures: OperationFailure[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type AsyncOperationModel = Model<AsyncOperation>;
+
+export function createAsyncOperationModel(conn: Connection): AsyncOperationModel {
+  const failure = new Schema<OperationFailure>(
+    { gameTableId: { type: Schema.Types.ObjectId, default: null }, message: { type: String, required: true } },
+    { _id: false },
+  );
+  const schema = new Schema<AsyncOperation>(
+    {
+      messageId: { type: Schema.Types.ObjectId, required: true, ref: 'IntegrationMessage' },
+      status: { type: String, required: true, enum: Object.values(OperationStatus) },
+      actionType: { type: String, required: true, enum: Object.values(CleanupAction) },
+      archivedAt: { type: Date, required: true },
+      async: { type: Boolean, required: true },
+      requestedCount: { type: Number, required: true },
+      processedCount: { type: Number, default: 0 },
+      succeededIds: { type: [Schema.Types.ObjectId], default: [] },
+      failures: { type: [failure], default: [] },
+      attempts: { type: Number, default: 0 },
+      startedAt: { type: Date, default: null },
+      finishedAt: { type: Date, default: null },
+      purgedAt: { type: Date, default: null },
+      purgedIds: { type: [Schema.Types.ObjectId], default: [] },
+      purgeFailures: { type: [failure], default: [] },
+    },
+    { timestamps: true },
+  );
+  schema.index({ status: 1, updatedAt: 1 });
+  schema.index({ messageId: 1 }, { unique: true });
+  schema.index({ actionType: 1, status: 1, _id: -1 });
+  return conn.model<AsyncOperation>('AsyncOperation', schema);
+}

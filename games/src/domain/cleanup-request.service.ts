@@ -1,0 +1,121 @@
+import { Types, type ClientSession } from 'mongoose';
+import type { Logger } from '../../../shared/src/logger.js';
+import type { WithTransaction } from '../../../shared/src/mongo/with-transaction.js';
+import type { GamesModels } from '../data-access/games-models.js';
+import type { IntegrationMessage } from '../data-access/integration-message.model.js';
+import type { ArchiveOperationService, OperationRecord } from './archive-operation.service.js';
+import { type CleanupAction, OperationStatus } from './cleanup-action.js';
+import { IdempotencyKeyReusedError } from './errors.js';
+
+/** A validated `cleanupGameTables` call: 1–500 distinct ids (checked at the GraphQL boundary). */
+export interface CleanupRequest {
+  ids: string[];
+  actionType: CleanupAction;
+  archivedAt: Date;
+  async: boolean;
+  idempotencyKey?: string | null | undefined;
+}
+
+/** Hands an operation to the background worker (the Agenda `cleanup-game-tables` job). */
+export interface CleanupScheduler {
+  /** Idempotent: an operation already queued is not queued twice. */
+  enqueue(operationId: Types.ObjectId): Promise<void>;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * The `cleanupGameTables` use case: records the request (integration message) and its operation
+ * in one transaction, then either queues the worker (async) or archives inline (sync). The same
+ * idempotency key returns the first operation and does nothing new.
+ */
+export class CleanupRequestService {
+  constructor(
+    private readonly deps: {
+      models: GamesModels;
+      withTransaction: WithTransaction;
+      scheduler: CleanupScheduler;
+      archiver: ArchiveOperationService;
+      logger: Logger;
+    },
+  ) {}
+
+  async receive(request: CleanupRequest): Promise<OperationRecord> {
+    const replay = request.idempotencyKey ? await this.replay(request, request.idempotencyKey) : null;
+    if (replay) return replay;
+
+    let operation: OperationRecord;
+    try {
+      operation = await this.deps.withTransaction((session) => this.record(request, session));
+    } catch (err) {
+      // Two requests with one key at the same time: the unique index let one in; answer like a replay.
+      const raced = request.idempotencyKey && (err as { code?: number }).code === DUPLICATE_KEY;
+      if (!raced) throw err;
+      const first = await this.replay(request, request.idempotencyKey!);
+      if (!first) throw err;
+      return first;
+    }
+    this.deps.logger.info(
+      { operationId: String(operation._id), count: request.ids.length, actionType: request.actionType, async: request.async },
+      'cleanup request received',
+    );
+    if (!request.async) return this.deps.archiver.run(operation._id);
+    await this.deps.scheduler.enqueue(operation._id);
+    return operation;
+  }
+
+  private async record(request: CleanupRequest, session: ClientSession): Promise<OperationRecord> {
+    const { IntegrationMessage, AsyncOperation } = this.deps.models;
+    const [message] = await IntegrationMessage.create(
+      [
+        {
+          gameTableIds: request.ids.map((id) => new Types.ObjectId(id)),
+          actionType: request.actionType,
+          archivedAt: request.archivedAt,
+          async: request.async,
+          idempotencyKey: request.idempotencyKey ?? null,
+        },
+      ],
+      { session },
+    );
+    const [operation] = await AsyncOperation.create(
+      [
+        {
+          messageId: message!._id,
+          status: OperationStatus.RECEIVED,
+          actionType: request.actionType,
+          archivedAt: request.archivedAt,
+          async: request.async,
+          requestedCount: request.ids.length,
+        },
+      ],
+      { session },
+    );
+    return operation!.toObject() as OperationRecord;
+  }
+
+  /** The operation a key already produced, or null for a new key. */
+  private async replay(request: CleanupRequest, key: string): Promise<OperationRecord | null> {
+    const { IntegrationMessage, AsyncOperation } = this.deps.models;
+    const message = await IntegrationMessage.findOne({ idempotencyKey: key }).lean();
+    if (!message) return null;
+    if (!sameRequest(message, request)) throw new IdempotencyKeyReusedError(key);
+    const operation = await AsyncOperation.findOne({ messageId: message._id }).lean<OperationRecord>();
+    if (!operation) return null;
+    // The first call may have failed between commit and queueing; queueing again is harmless.
+    if (operation.async && operation.status === OperationStatus.RECEIVED) await this.deps.scheduler.enqueue(operation._id);
+    this.deps.logger.info({ operationId: String(operation._id), idempotencyKey: key }, 'idempotent replay');
+    return operation;
+  }
+}
+
+function sameRequest(message: IntegrationMessage, request: CleanupRequest): boolean {
+  const stored = new Set(message.gameTableIds.map(String));
+  return (
+    message.actionType === request.actionType &&
+    message.archivedAt.getTime() === request.archivedAt.getTime() &&
+    message.async === request.async &&
+    stored.size === request.ids.length &&
+    request.ids.every((id) => stored.has(id.toLowerCase()))
+  );
+}

@@ -1,0 +1,42 @@
+import { Types } from 'mongoose';
+import { Arg, Args, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { CleanupRequestService } from '../../domain/cleanup-request.service.js';
+import type { OperationQueries } from '../../domain/operation-queries.js';
+import { AsyncOperationType } from './async-operation.type.js';
+import { CleanupGameTablesArgs } from './cleanup-game-tables.args.js';
+import { IntegrationMessageType } from './integration-message.type.js';
+import { OperationsArgs } from './operations.args.js';
+
+@Resolver(() => AsyncOperationType)
+export class AsyncOperationResolver {
+  constructor(
+    private readonly cleanupRequests: CleanupRequestService,
+    private readonly queries: OperationQueries,
+  ) {}
+
+  @Mutation(() => AsyncOperationType, {
+    description: 'Archives the given game tables (phase 1). Records the request and returns its operation.',
+  })
+  async cleanupGameTables(@Args() args: CleanupGameTablesArgs): Promise<AsyncOperationType> {
+    return AsyncOperationType.from(await this.cleanupRequests.receive(args));
+  }
+
+  @Query(() => AsyncOperationType, { nullable: true })
+  async operation(@Arg('id', () => ID) id: string): Promise<AsyncOperationType | null> {
+    const operation = await this.queries.operation(id);
+    return operation && AsyncOperationType.from(operation);
+  }
+
+  @Query(() => [AsyncOperationType], { description: 'Newest first' })
+  async operations(@Args() { status, actionType, first, after }: OperationsArgs): Promise<AsyncOperationType[]> {
+    const operations = await this.queries.operations({ status, actionType }, { first, after });
+    return operations.map(AsyncOperationType.from);
+  }
+
+  @FieldResolver(() => IntegrationMessageType)
+  async message(@Root() operation: AsyncOperationType): Promise<IntegrationMessageType> {
+    const message = await this.queries.message(new Types.ObjectId(operation.messageId));
+    if (!message) throw new Error(`integration message ${operation.messageId} of operation ${operation.id} is missing`);
+    return IntegrationMessageType.from(message);
+  }
+}

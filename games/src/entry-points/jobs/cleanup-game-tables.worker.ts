@@ -1,0 +1,51 @@
+import { backoffStrategies, type Agenda } from 'agenda';
+import { Types } from 'mongoose';
+import type { Logger } from '../../../../shared/src/logger.js';
+import type { ArchiveOperationService } from '../../domain/archive-operation.service.js';
+import type { CleanupScheduler } from '../../domain/cleanup-request.service.js';
+
+export const CLEANUP_GAME_TABLES_JOB = 'cleanup-game-tables';
+
+export interface CleanupGameTablesJobData {
+  operationId: string;
+}
+
+/**
+ * The Agenda worker of phase 1 (the seed's CleanupWorker with `lock: :while_executing`). The lock
+ * lasts `lockLifetimeMs` and is renewed by `touch()` after every batch, so it never expires mid-run;
+ * one job per operation (unique on its id) means one run per operation at a time. A run that dies
+ * is picked up again when its lock expires and resumes (the archive is one transaction).
+ */
+export function defineCleanupGameTablesWorker(
+  agenda: Agenda,
+  deps: { archiver: ArchiveOperationService; logger: Logger; lockLifetimeMs: number },
+): void {
+  agenda.define<CleanupGameTablesJobData>(
+    CLEANUP_GAME_TABLES_JOB,
+    async (job) => {
+      const operationId = new Types.ObjectId(job.attrs.data.operationId);
+      await deps.archiver.run(operationId, async (processed, total) => {
+        await job.touch(Math.round((processed / total) * 100));
+      });
+    },
+    {
+      lockLifetime: deps.lockLifetimeMs,
+      concurrency: 2,
+      // Retries only matter for database outages: data problems end the operation as FAILED.
+      backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 8, maxDelay: 5 * 60_000 }),
+    },
+  );
+}
+
+/** Queues the worker for an operation; a second call for the same operation changes nothing. */
+export function agendaCleanupScheduler(agenda: Agenda): CleanupScheduler {
+  return {
+    enqueue: async (operationId) => {
+      await agenda
+        .create<CleanupGameTablesJobData>(CLEANUP_GAME_TABLES_JOB, { operationId: String(operationId) })
+        .unique({ 'data.operationId': String(operationId) }, { insertOnly: true })
+        .schedule(new Date())
+        .save();
+    },
+  };
+}

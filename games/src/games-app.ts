@@ -1,0 +1,94 @@
+import type { Agenda } from 'agenda';
+import type { Connection } from 'mongoose';
+import { createAgenda } from '../../shared/src/agenda.js';
+import { startGraphqlService } from '../../shared/src/http/graphql-service.js';
+import type { Logger } from '../../shared/src/logger.js';
+import { connectMongo, ensureCollections } from '../../shared/src/mongo/connect.js';
+import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
+import type { GamesConfig } from './config.js';
+import type { SchemaPlugin } from './data-access/game-table.model.js';
+import { registerGamesModels, type GamesModels } from './data-access/games-models.js';
+import { ArchiveOperationService } from './domain/archive-operation.service.js';
+import { CleanupRequestService } from './domain/cleanup-request.service.js';
+import { MessageRetentionService } from './domain/message-retention.service.js';
+import { OperationQueries } from './domain/operation-queries.js';
+import { buildGamesSchema } from './entry-points/graphql/schema.js';
+import { agendaCleanupScheduler, defineCleanupGameTablesWorker } from './entry-points/jobs/cleanup-game-tables.worker.js';
+import { scheduleIntegrationMessageRetention } from './entry-points/jobs/integration-message-retention.job.js';
+import { EXAMPLE_QUERY } from './entry-points/graphql/example-query.js';
+
+export interface GamesApp {
+  url: string;
+  conn: Connection;
+  models: GamesModels;
+  agenda: Agenda;
+  /** Stops HTTP, then Agenda (unlocking its jobs for another worker), then the connection. */
+  stop(): Promise<void>;
+}
+
+export interface GamesAppOptions {
+  mongoUri: string;
+  logger: Logger;
+  /** Extra GameTable callbacks (tests use one that throws for a chosen id). */
+  gameTablePlugins?: SchemaPlugin[];
+  /** Run the Agenda workers in this process (default true). */
+  workers?: boolean;
+}
+
+/** The composition root of Games: wires config, MongoDB, services, jobs and the HTTP API. */
+export async function startGamesApp(config: GamesConfig, options: GamesAppOptions): Promise<GamesApp> {
+  const logger = options.logger;
+  const conn = await connectMongo(options.mongoUri, logger);
+  try {
+    const models = registerGamesModels(conn, { gameTablePlugins: options.gameTablePlugins });
+    await ensureCollections(conn);
+    const withTransaction = transactionRunner(conn);
+
+    const agenda = await createAgenda({ db: conn.db!, name: `games-${process.pid}`, processEveryMs: config.agendaProcessEveryMs, logger });
+    const archiver = new ArchiveOperationService({ models, withTransaction, logger, options: config.cleanup });
+    const cleanupRequests = new CleanupRequestService({
+      models,
+      withTransaction,
+      scheduler: agendaCleanupScheduler(agenda),
+      archiver,
+      logger,
+    });
+    const retention = new MessageRetentionService({ models, logger, retentionDays: config.messageRetentionDays });
+
+    defineCleanupGameTablesWorker(agenda, { archiver, logger, lockLifetimeMs: config.cleanup.lockLifetimeMs });
+    await scheduleIntegrationMessageRetention(agenda, { retention });
+    if (options.workers !== false) await agenda.start();
+
+    const schema = await buildGamesSchema({ cleanupRequests, queries: new OperationQueries(models) });
+    const http = await startGraphqlService(
+      {
+        name: 'games',
+        schema,
+        conn,
+        agenda,
+        logger,
+        apiToken: config.apiToken.value,
+        dash: config.dash,
+        production: config.nodeEnv === 'production',
+        exampleQuery: EXAMPLE_QUERY,
+      },
+      config.port,
+    );
+    logger.info({ url: `${http.url}/graphql` }, 'games API listening');
+
+    return {
+      url: http.url,
+      conn,
+      models,
+      agenda,
+      stop: async () => {
+        await http.stop();
+        await agenda.stop();
+        await conn.close();
+      },
+    };
+  } catch (err) {
+    await conn.close();
+    throw err;
+  }
+}

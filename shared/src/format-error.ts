@@ -1,0 +1,51 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import { DomainError } from './errors.js';
+import type { Logger } from './logger.js';
+
+/** Codes that GraphQL itself, Apollo or our context produce and that are safe to show as they are. */
+const PASSTHROUGH_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * The one boundary where errors become responses (Apollo's `formatError`). Domain errors keep their
+ * message and get their stable code; argument validation lists each broken constraint; anything
+ * unexpected is logged in full and shown only as a generic INTERNAL_SERVER_ERROR.
+ */
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const path = formatted.path ? { path: formatted.path } : {};
+
+    if (original instanceof DomainError) {
+      return { message: original.message, ...path, extensions: { code: original.code } };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const problems = original.extensions.validationErrors.flatMap((v) =>
+        Object.values(v.constraints ?? {}).map((text) => `${v.property}: ${text}`),
+      );
+      return {
+        message: `Invalid arguments: ${problems.join('; ')}`,
+        ...path,
+        extensions: { code: 'BAD_USER_INPUT', problems },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PASSTHROUGH_CODES.has(code)) return formatted;
+    logger.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL request');
+    return {
+      message: 'Internal server error',
+      ...path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { Agenda } from 'agenda';
+import { createExpressMiddleware as agendash } from 'agendash';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { Connection } from 'mongoose';
+import type { DashCredentials } from '../config.js';
+import { createFormatError } from '../format-error.js';
+import type { Logger } from '../logger.js';
+import { basicAuth } from './basic-auth.js';
+import { hasBearerToken, unauthenticatedError } from './bearer-auth.js';
+import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsGraphiql } from './graphiql.js';
+import { healthHandler } from './health.js';
+
+/** What every resolver gets: a logger that carries the request id. */
+export interface RequestContext extends BaseContext {
+  requestId: string;
+  logger: Logger;
+}
+
+export interface GraphqlServiceOptions {
+  /** Service name, shown in logs, /health and page titles. */
+  name: string;
+  schema: GraphQLSchema;
+  conn: Connection;
+  agenda: Agenda;
+  logger: Logger;
+  apiToken: string;
+  dash: DashCredentials;
+  /** Production does not pre-fill the token in GraphiQL. */
+  production: boolean;
+  /** The query GraphiQL shows on first visit. */
+  exampleQuery: string;
+}
+
+export interface GraphqlService {
+  /** The bound port (useful with port 0 in tests). */
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The one HTTP bootstrap both services use: Apollo Server on express at `/graphql` (bearer token
+ * required), GraphiQL served from node_modules on `GET /graphql` in a browser, `GET /health`, and
+ * Agendash at `/dash` behind basic auth.
+ */
+export async function startGraphqlService(options: GraphqlServiceOptions, port: number): Promise<GraphqlService> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: options.schema,
+    formatError: createFormatError(options.logger),
+    // Stack traces go to the log, never into a response.
+    includeStacktraceInErrorResponses: false,
+    // The GraphQL-over-HTTP spec: reject mutations over GET and simple (CSRF-able) requests.
+    csrfPrevention: true,
+    introspection: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  app.get('/health', healthHandler(options.name, options.conn, options.agenda));
+  app.use('/dash', basicAuth(options.dash.user, options.dash.password.value, `${options.name} Agendash`), agendash(options.agenda));
+  app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
+
+  const page = graphiqlPage({
+    title: `${options.name} GraphiQL`,
+    endpoint: '/graphql',
+    defaultHeaders: { Authorization: options.production ? 'Bearer <token>' : `Bearer ${options.apiToken}` },
+    defaultQuery: options.exampleQuery,
+  });
+  app.use(
+    '/graphql',
+    (req, res, next) => (wantsGraphiql(req) ? res.type('html').send(page) : next()),
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        if (!hasBearerToken(req.headers.authorization, options.apiToken)) throw unauthenticatedError();
+        const requestId = req.get('x-request-id') ?? randomUUID();
+        return { requestId, logger: options.logger.child({ requestId }) };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, resolve);
+  });
+  const bound = (httpServer.address() as AddressInfo).port;
+  return {
+    port: bound,
+    url: `http://localhost:${bound}`,
+    // Apollo's drain plugin closes the HTTP server and waits for in-flight requests.
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,35 @@
+import type { Logger } from '../logger.js';
+import { startEmbeddedMongo } from './embedded-mongo.js';
+import { resolveMongodBinary } from './mongod-binary.js';
+
+export interface EmbeddedSettings {
+  binary: string | undefined;
+  dataDir: string | undefined;
+  port: number;
+}
+
+export interface MongoTarget {
+  uri: string;
+  /** Stops the embedded server if this process started one. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The database a service uses: the configured URI, or else an embedded single-node replica set
+ * (started here, with `dbName`) so `npm run start:*` works with no MongoDB installed.
+ */
+export async function resolveMongoTarget(
+  configuredUri: string | undefined,
+  dbName: string,
+  embedded: EmbeddedSettings,
+  logger: Logger,
+): Promise<MongoTarget> {
+  if (configuredUri) return { uri: configuredUri, stop: async () => {} };
+  const server = await startEmbeddedMongo({
+    binary: resolveMongodBinary({ explicit: embedded.binary, path: process.env.PATH }),
+    dataDir: embedded.dataDir,
+    port: embedded.port,
+    logger,
+  });
+  return { uri: server.uri(dbName), stop: () => server.stop() };
+}

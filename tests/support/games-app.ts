@@ -1,0 +1,44 @@
+import { createLogger } from '../../shared/src/logger.js';
+import { loadGamesConfig } from '../../games/src/config.js';
+import type { SchemaPlugin } from '../../games/src/data-access/game-table.model.js';
+import { startGamesApp, type GamesApp } from '../../games/src/games-app.js';
+import { postGraphql } from './graphql-client.js';
+import { freshDatabaseUri } from './mongo.js';
+
+export const TEST_GAMES_TOKEN = 'test-games-token';
+
+export interface TestGames extends GamesApp {
+  /** Calls the API with the test token (or `token`, or none with null). */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): ReturnType<typeof postGraphql<T>>;
+  mongoUri: string;
+}
+
+/**
+ * Starts Games in-process on a fresh database and a free port, with test settings: no pause
+ * between batches, fast Agenda polling, silent logs. `env` overrides any variable.
+ */
+export async function startTestGames(
+  options: { env?: Record<string, string>; gameTablePlugins?: SchemaPlugin[]; workers?: boolean; mongoUri?: string } = {},
+): Promise<TestGames> {
+  const config = loadGamesConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    GAMES_PORT: '0',
+    GAMES_API_TOKEN: TEST_GAMES_TOKEN,
+    CLEANUP_BATCH_PAUSE_MS: '0',
+    AGENDA_PROCESS_EVERY_MS: '100',
+    ...options.env,
+  });
+  const mongoUri = options.mongoUri ?? freshDatabaseUri('games');
+  const app = await startGamesApp(config, {
+    mongoUri,
+    logger: createLogger({ name: 'games', level: config.logLevel }),
+    gameTablePlugins: options.gameTablePlugins,
+    workers: options.workers,
+  });
+  return {
+    ...app,
+    mongoUri,
+    gql: (query, variables = {}, token = TEST_GAMES_TOKEN) => postGraphql(app.url, query, variables, token),
+  };
+}
