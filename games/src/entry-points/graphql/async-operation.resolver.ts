@@ -5,7 +5,7 @@ import type { OperationQueries } from '../../domain/operation-queries.js';
 import { AsyncOperationType } from './async-operation.type.js';
 import { CleanupGameTablesArgs } from './cleanup-game-tables.args.js';
 import { IntegrationMessageType } from './integration-message.type.js';
-import { OperationsArgs } from './operations.args.js';
+import { OPERATIONS_PAGE_SIZE, OperationsArgs } from './operations.args.js';
 
 @Resolver(() => AsyncOperationType)
 export class AsyncOperationResolver {
@@ -18,7 +18,7 @@ export class AsyncOperationResolver {
     description: 'Archives the given game tables (phase 1). Records the request and returns its operation.',
   })
   async cleanupGameTables(@Args() args: CleanupGameTablesArgs): Promise<AsyncOperationType> {
-    return AsyncOperationType.from(await this.cleanupRequests.receive(args));
+    return AsyncOperationType.from(await this.cleanupRequests.receive({ ...args, async: args.async ?? true }));
   }
 
   @Query(() => AsyncOperationType, { nullable: true })
@@ -29,7 +29,7 @@ export class AsyncOperationResolver {
 
   @Query(() => [AsyncOperationType], { description: 'Newest first' })
   async operations(@Args() { status, actionType, first, after }: OperationsArgs): Promise<AsyncOperationType[]> {
-    const operations = await this.queries.operations({ status, actionType }, { first, after });
+    const operations = await this.queries.operations({ status, actionType }, { first: first ?? OPERATIONS_PAGE_SIZE, after });
     return operations.map(AsyncOperationType.from);
   }
 

@@ -24,8 +24,12 @@ export class CleanupGameTablesArgs {
   @Field({ description: 'The instant to stamp on every archived table; RGS uses today 11:11:11' })
   archivedAt!: Date;
 
-  @Field({ defaultValue: true, description: 'true: queue the work and return at once; false: archive inline' })
-  async!: boolean;
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: 'true (default): queue the work and return at once; false: archive inline and return the result',
+  })
+  async?: boolean | null;
 
   @Field(() => String, { nullable: true, description: 'The same key again returns the first operation and does nothing new' })
   @IsOptional()

@@ -2,7 +2,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { GameTableVersion } from '../../data-access/game-table-version.model.js';
 
-@ObjectType({ description: 'One recorded change of a game table (create, update or destroy).' })
+@ObjectType('GameTableVersion', { description: 'One recorded change of a game table (create, update or destroy).' })
 export class GameTableVersionType {
   @Field(() => ID)
   id!: string;

@@ -3,7 +3,7 @@ import { Arg, Args, FieldResolver, ID, Query, Resolver, Root } from 'type-graphq
 import type { OperationQueries } from '../../domain/operation-queries.js';
 import { GameTableVersionType } from './game-table-version.type.js';
 import { GameTableType } from './game-table.type.js';
-import { GameTablesArgs } from './game-tables.args.js';
+import { GAME_TABLES_PAGE_SIZE, GameTablesArgs } from './game-tables.args.js';
 
 @Resolver(() => GameTableType)
 export class GameTableResolver {
@@ -17,7 +17,7 @@ export class GameTableResolver {
 
   @Query(() => [GameTableType], { description: 'Oldest first' })
   async gameTables(@Args() { active, currency, first, after }: GameTablesArgs): Promise<GameTableType[]> {
-    const tables = await this.queries.gameTables({ active, currency }, { first, after });
+    const tables = await this.queries.gameTables({ active, currency }, { first: first ?? GAME_TABLES_PAGE_SIZE, after });
     return tables.map(GameTableType.from);
   }
 
