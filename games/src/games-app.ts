@@ -12,6 +12,8 @@ import { ArchiveOperationService } from './domain/archive-operation.service.js';
 import { CleanupRequestService } from './domain/cleanup-request.service.js';
 import { MessageRetentionService } from './domain/message-retention.service.js';
 import { OperationQueries } from './domain/operation-queries.js';
+import { PurgeArchivedService } from './domain/purge-archived.service.js';
+import { RestoreArchivedService } from './domain/restore-archived.service.js';
 import { buildGamesSchema } from './entry-points/graphql/schema.js';
 import { agendaCleanupScheduler, defineCleanupGameTablesWorker } from './entry-points/jobs/cleanup-game-tables.worker.js';
 import { scheduleIntegrationMessageRetention } from './entry-points/jobs/integration-message-retention.job.js';
@@ -59,7 +61,10 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     await scheduleIntegrationMessageRetention(agenda, { retention });
     if (options.workers !== false) await agenda.start();
 
-    const schema = await buildGamesSchema({ cleanupRequests, queries: new OperationQueries(models) });
+    const purger = new PurgeArchivedService({ models, withTransaction, logger });
+    const restorer = new RestoreArchivedService({ models, withTransaction, logger });
+
+    const schema = await buildGamesSchema({ cleanupRequests, queries: new OperationQueries(models), purger, restorer });
     const http = await startGraphqlService(
       {
         name: 'games',

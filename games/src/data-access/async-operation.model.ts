@@ -27,8 +27,17 @@ export interface AsyncOperation {
   /** Ids deleted by phase 2, and what could not be deleted. */
   purgedIds: Types.ObjectId[];
   purgeFailures: OperationFailure[];
+  /** Held by the purge working on this operation, so a concurrent purge waits and restore refuses. */
+  purgeLease: PurgeLease | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A time-limited claim on an operation by one purge run; an expired lease may be taken over. */
+export interface PurgeLease {
+  /** Identifies the run: only the holder may renew the lease or write the result. */
+  token: Types.ObjectId;
+  expiresAt: Date;
 }
 
 export type AsyncOperationModel = Model<AsyncOperation>;
@@ -55,6 +64,10 @@ export function createAsyncOperationModel(conn: Connection): AsyncOperationModel
       purgedAt: { type: Date, default: null },
       purgedIds: { type: [Schema.Types.ObjectId], default: [] },
       purgeFailures: { type: [failure], default: [] },
+      purgeLease: {
+        type: new Schema<PurgeLease>({ token: { type: Schema.Types.ObjectId, required: true }, expiresAt: { type: Date, required: true } }, { _id: false }),
+        default: null,
+      },
     },
     { timestamps: true },
   );

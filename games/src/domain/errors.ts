@@ -1,4 +1,4 @@
-import { BadUserInputError, NotFoundError } from '../../../shared/src/errors.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../../shared/src/errors.js';
 
 export class OperationNotFoundError extends NotFoundError {
   constructor(readonly operationId: string) {
@@ -18,5 +18,30 @@ export class StaleOperationAttemptError extends Error {
   constructor(operationId: string, attempt: number) {
     super(`operation ${operationId}: attempt ${attempt} is no longer the current one`);
     this.name = 'StaleOperationAttemptError';
+  }
+}
+
+/** Only DELETE operations are purged in phase 2: ARCHIVE means "keep the tables, just inactive". */
+export class ArchiveOperationsAreKeptError extends BadUserInputError {
+  constructor(readonly operationId: string) {
+    super(`Operation ${operationId} is an ARCHIVE operation: archive operations are kept and never purged`);
+  }
+}
+
+/** Purge and restore act only on a DEFERRED operation; every other status is named in the message. */
+export class OperationNotDeferredError extends BadUserInputError {
+  constructor(
+    readonly operationId: string,
+    readonly status: string,
+    action: 'purged' | 'restored',
+  ) {
+    super(`Operation ${operationId} is ${status}; only DEFERRED operations can be ${action}`);
+  }
+}
+
+/** A purge holds the operation: restoring now would race the deletes. */
+export class OperationBeingPurgedError extends ConflictError {
+  constructor(readonly operationId: string) {
+    super(`Operation ${operationId} is being purged right now; it can no longer be restored`);
   }
 }
