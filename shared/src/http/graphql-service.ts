@@ -61,8 +61,10 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
     formatError: createFormatError(options.logger),
     // Stack traces go to the log, never into a response.
     includeStacktraceInErrorResponses: false,
-    // The GraphQL-over-HTTP spec: reject mutations over GET and simple (CSRF-able) requests.
-    csrfPrevention: true,
+    // GraphQL-over-HTTP: GET serves queries only (Apollo refuses mutations over GET with 405).
+    // CSRF: a browser can only send an Authorization header after a CORS preflight, and every
+    // request needs the bearer token, so the header itself is the required non-simple header.
+    csrfPrevention: { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     introspection: true,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });

@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '../../shared/src/config.js';
+import { GAMES_DEV_TOKEN, loadGamesConfig } from '../../games/src/config.js';
+
+describe('Games configuration', () => {
+  it('When nothing is set, then development defaults apply and are marked as defaults', () => {
+    const config = loadGamesConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 4001,
+      mongoUri: undefined,
+      apiToken: { value: GAMES_DEV_TOKEN, isDefault: true },
+      cleanup: { batchSize: 100, batchPauseMs: 500 },
+      messageRetentionDays: 30,
+    });
+  });
+
+  it.each([
+    [{ GAMES_PORT: 'eighty' }, 'GAMES_PORT'],
+    [{ CLEANUP_BATCH_SIZE: '0' }, 'CLEANUP_BATCH_SIZE'],
+    [{ CLEANUP_BATCH_PAUSE_MS: '-1' }, 'CLEANUP_BATCH_PAUSE_MS'],
+    [{ GAMES_MONGODB_URI: 'mongodb://localhost:27017' }, 'GAMES_MONGODB_URI'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+  ])('When %j is given, then start-up fails naming %s', (env, variable) => {
+    expect(() => loadGamesConfig(env)).toThrow(ConfigError);
+    expect(() => loadGamesConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}: `));
+  });
+
+  it('When NODE_ENV=production and GAMES_API_TOKEN is missing, then start-up fails naming it', () => {
+    expect(() => loadGamesConfig({ NODE_ENV: 'production', DASH_PASSWORD: 'x' })).toThrow(/GAMES_API_TOKEN: required when NODE_ENV=production/);
+  });
+
+  it('When NODE_ENV=production and DASH_PASSWORD is missing, then start-up fails naming it', () => {
+    expect(() => loadGamesConfig({ NODE_ENV: 'production', GAMES_API_TOKEN: 'secret' })).toThrow(/DASH_PASSWORD/);
+  });
+
+  it('When an empty variable is given, then it counts as unset', () => {
+    expect(loadGamesConfig({ GAMES_PORT: '', GAMES_API_TOKEN: '' })).toMatchObject({ port: 4001, apiToken: { isDefault: true } });
+  });
+});
