@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import {
+  baseEnvSchema,
+  mongoUri,
+  optionalString,
+  parseConfig,
+  port,
+  positiveInt,
+  resolveDashCredentials,
+  resolveSecret,
+  type DashCredentials,
+  type Secret,
+} from '../../shared/src/config.js';
+import { GAMES_DEV_TOKEN } from '../../games/src/config.js';
+
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+/** True for a zone name the runtime's time zone database knows (IANA names such as Europe/Malta). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const rgsEnvSchema = baseEnvSchema.extend({
+  RGS_MONGODB_URI: mongoUri,
+  RGS_PORT: port(4000),
+  RGS_API_TOKEN: optionalString,
+  GAMES_URL: z.preprocess(emptyAsUnset, z.string().url().default('http://localhost:4001')),
+  GAMES_API_TOKEN: optionalString,
+  /** A cron expression for the kickoff; unset means runs start only through `startCleanup`. */
+  CLEANUP_CRON: optionalString,
+  CLEANUP_TIME_ZONE: z.preprocess(
+    emptyAsUnset,
+    z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. UTC or Europe/Malta').default('UTC'),
+  ),
+  TRAFFIC_LOOKBACK_DAYS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).optional()),
+  DISPATCH_MAX_ATTEMPTS: positiveInt(12),
+  DISPATCH_BACKOFF_MS: positiveInt(2_000),
+  DISPATCH_BACKOFF_MAX_MS: positiveInt(5 * 60_000),
+  DISPATCH_INTERVAL_MS: positiveInt(15_000),
+  DISPATCH_TIMEOUT_MS: positiveInt(30_000),
+  AGENDA_PROCESS_EVERY_MS: positiveInt(2_000),
+});
+
+/** How the outbox talks to Games and how hard it tries. */
+export interface DispatchSettings {
+  /** Attempts per dispatch before it is marked FAILED (default 12). */
+  maxAttempts: number;
+  /** Delay before the first retry, in milliseconds; doubled on each further failure (default 2 000). */
+  backoffMs: number;
+  /** Upper bound of the retry delay, in milliseconds (default 300 000, five minutes). */
+  backoffMaxMs: number;
+  /** How often the dispatcher looks for due dispatches besides being triggered (default 15 000 ms). */
+  intervalMs: number;
+  /** How long one call to Games may take, in milliseconds; also the claim on an in-flight dispatch (default 30 000). */
+  timeoutMs: number;
+}
+
+export interface RgsConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: z.infer<typeof rgsEnvSchema>['LOG_LEVEL'];
+  /** Unset: an embedded single-node replica set with database `rgs`. */
+  mongoUri: string | undefined;
+  port: number;
+  apiToken: Secret;
+  dash: DashCredentials;
+  games: { url: string; apiToken: Secret };
+  cleanup: {
+    /** Unset: no scheduled kickoff. */
+    cron: string | undefined;
+    /** The zone of "today at 11:11:11" and of the cron (default UTC). */
+    timeZone: string;
+    /** Traffic counts only within this many days back; unset: any traffic ever. */
+    trafficLookbackDays: number | undefined;
+  };
+  dispatch: DispatchSettings;
+  agendaProcessEveryMs: number;
+  embedded: { binary: string | undefined; dataDir: string | undefined; port: number };
+}
+
+export const RGS_DEV_TOKEN = 'rgs-dev-token';
+
+/** Reads and validates the RGS configuration once; a bad value names its variable. */
+export function loadRgsConfig(env: NodeJS.ProcessEnv): RgsConfig {
+  const parsed = parseConfig(rgsEnvSchema, env);
+  return {
+    nodeEnv: parsed.NODE_ENV,
+    logLevel: parsed.LOG_LEVEL,
+    mongoUri: parsed.RGS_MONGODB_URI,
+    port: parsed.RGS_PORT,
+    apiToken: resolveSecret('RGS_API_TOKEN', parsed.RGS_API_TOKEN, parsed.NODE_ENV, RGS_DEV_TOKEN),
+    dash: resolveDashCredentials(parsed),
+    games: {
+      url: parsed.GAMES_URL,
+      apiToken: resolveSecret('GAMES_API_TOKEN', parsed.GAMES_API_TOKEN, parsed.NODE_ENV, GAMES_DEV_TOKEN),
+    },
+    cleanup: {
+      cron: parsed.CLEANUP_CRON,
+      timeZone: parsed.CLEANUP_TIME_ZONE,
+      trafficLookbackDays: parsed.TRAFFIC_LOOKBACK_DAYS,
+    },
+    dispatch: {
+      maxAttempts: parsed.DISPATCH_MAX_ATTEMPTS,
+      backoffMs: parsed.DISPATCH_BACKOFF_MS,
+      backoffMaxMs: parsed.DISPATCH_BACKOFF_MAX_MS,
+      intervalMs: parsed.DISPATCH_INTERVAL_MS,
+      timeoutMs: parsed.DISPATCH_TIMEOUT_MS,
+    },
+    agendaProcessEveryMs: parsed.AGENDA_PROCESS_EVERY_MS,
+    embedded: { binary: parsed.MONGOMS_SYSTEM_BINARY, dataDir: parsed.DATA_DIR, port: parsed.EMBEDDED_MONGO_PORT },
+  };
+}

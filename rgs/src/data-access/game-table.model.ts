@@ -1,0 +1,36 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+/** RGS's record of a game table; `boId` is the id of the same table in Games. */
+export interface GameTable {
+  serverId: Types.ObjectId;
+  boId: Types.ObjectId;
+  name: string;
+  currency: string;
+  active: boolean;
+  /** Set when archived: the run's instant, the same one sent to Games. */
+  archivedAt: Date | null;
+}
+
+export type GameTableModel = Model<GameTable>;
+
+/** A mongoose plugin applied to the game table schema: how tests add a failing callback. */
+export type SchemaPlugin = (schema: Schema) => void;
+
+export function createGameTableModel(conn: Connection, plugins: SchemaPlugin[] = []): GameTableModel {
+  const schema = new Schema<GameTable>(
+    {
+      serverId: { type: Schema.Types.ObjectId, required: true, ref: 'Server' },
+      boId: { type: Schema.Types.ObjectId, required: true },
+      name: { type: String, required: true, trim: true },
+      currency: { type: String, required: true, uppercase: true, trim: true },
+      active: { type: Boolean, required: true, default: true },
+      archivedAt: { type: Date, default: null },
+    },
+    { timestamps: true },
+  );
+  // Candidates of a server (active, currency outside the required ones), streamed in _id order.
+  schema.index({ serverId: 1, active: 1, currency: 1, _id: 1 });
+  schema.index({ boId: 1 }, { unique: true });
+  for (const plugin of plugins) plugin(schema);
+  return conn.model<GameTable>('GameTable', schema);
+}

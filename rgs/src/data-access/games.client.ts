@@ -1,0 +1,78 @@
+import { ClientError, GraphQLClient } from 'graphql-request';
+import { CleanupGameTablesDocument } from '../../../graphql/generated/games-client.js';
+import type { CleanupAction } from '../domain/statuses.js';
+
+/** One cleanup call to Games, as the outbox sends it. */
+export interface CleanupGameTablesCall {
+  boIds: string[];
+  actionType: CleanupAction;
+  archivedAt: Date;
+  /** The dispatch id: Games answers a repeated key with the first operation, so retries are safe. */
+  idempotencyKey: string;
+}
+
+export interface GamesOperationRef {
+  id: string;
+  status: string;
+}
+
+/** The part of the Games API RGS uses. */
+export interface GamesClient {
+  cleanupGameTables(call: CleanupGameTablesCall): Promise<GamesOperationRef>;
+}
+
+/**
+ * A call Games answered with a GraphQL error that sending again will not fix (BAD_USER_INPUT:
+ * invalid ids, or the idempotency key reused with different content).
+ */
+export class GamesRejectedError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'GamesRejectedError';
+  }
+}
+
+const PERMANENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED']);
+
+/** The Games client over HTTP (graphql-request), with the typed document generated from graphql/operations/games. */
+export function createGamesClient(options: { url: string; apiToken: string; timeoutMs: number }): GamesClient {
+  const client = new GraphQLClient(`${options.url.replace(/\/$/, '')}/graphql`, {
+    headers: { authorization: `Bearer ${options.apiToken}` },
+  });
+  return {
+    async cleanupGameTables(call) {
+      try {
+        const data = await client.request({
+          document: CleanupGameTablesDocument,
+          variables: {
+            ids: call.boIds,
+            actionType: call.actionType,
+            archivedAt: call.archivedAt.toISOString(),
+            idempotencyKey: call.idempotencyKey,
+          },
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+        return { id: data.cleanupGameTables.id, status: data.cleanupGameTables.status };
+      } catch (err) {
+        throw describeFailure(err);
+      }
+    },
+  };
+}
+
+/** Keeps what an operator needs from a failed call: the GraphQL code and message, or the HTTP/network error. */
+function describeFailure(err: unknown): Error {
+  if (!(err instanceof ClientError)) {
+    if (!(err instanceof Error)) return new Error(String(err));
+    // fetch reports "fetch failed"; the reason (ECONNREFUSED, a timeout) is in its cause.
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return new Error(`Games unreachable (${err.message}${cause})`);
+  }
+  const first = err.response.errors?.[0];
+  const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : `HTTP ${err.response.status}`;
+  const message = `Games answered ${code}: ${first?.message ?? 'no error message'}`;
+  return PERMANENT_CODES.has(code) ? new GamesRejectedError(message, code) : new Error(message);
+}

@@ -1,0 +1,88 @@
+import type { ClientSession, Types } from 'mongoose';
+import type { RgsModels } from '../data-access/rgs-models.js';
+import { CleanupAction } from './statuses.js';
+
+/** Games accepts at most this many ids per call; local transactions use the same slices. */
+export const SLICE_SIZE = 500;
+
+/** What the classification needs of a table. */
+export interface Candidate {
+  _id: Types.ObjectId;
+  boId: Types.ObjectId;
+}
+
+/** Tables of one server that get the same action, at most SLICE_SIZE of them. */
+export interface ClassifiedSlice {
+  action: CleanupAction;
+  tables: Candidate[];
+}
+
+export interface CandidateScope {
+  serverId: Types.ObjectId;
+  /** The environment's required currencies (upper case). */
+  requiredCurrencies: readonly string[];
+  /** Only traffic on or after this day counts; null: any traffic. */
+  trafficSince: Date | null;
+}
+
+/** Active tables of the server in a currency outside the required ones: the cleanup candidates. */
+export function candidateFilter(serverId: Types.ObjectId, requiredCurrencies: readonly string[]) {
+  return { serverId, active: true, currency: { $nin: requiredCurrencies.map((c) => c.toUpperCase()) } };
+}
+
+/** The ids among `tableIds` that have traffic (an AggregatedGgr row, within the window). */
+export async function tablesWithTraffic(
+  models: RgsModels,
+  tableIds: Types.ObjectId[],
+  since: Date | null,
+  session?: ClientSession,
+): Promise<Set<string>> {
+  const filter = { gameTableId: { $in: tableIds }, ...(since ? { day: { $gte: since } } : {}) };
+  const ids = await models.AggregatedGgr.distinct('gameTableId', filter).session(session ?? null);
+  return new Set(ids.map(String));
+}
+
+/** Splits candidates into to-delete (no traffic) and to-archive (traffic). */
+export async function classify(models: RgsModels, candidates: Candidate[], since: Date | null): Promise<Record<CleanupAction, Candidate[]>> {
+  const traffic = await tablesWithTraffic(models, candidates.map((c) => c._id), since);
+  return {
+    [CleanupAction.DELETE]: candidates.filter((c) => !traffic.has(String(c._id))),
+    [CleanupAction.ARCHIVE]: candidates.filter((c) => traffic.has(String(c._id))),
+  };
+}
+
+/**
+ * Streams a server's candidates with a cursor (never all in memory), classifies them SLICE_SIZE at a
+ * time and yields full slices per action as they fill up, then the remainders. The consumer may
+ * change the tables it received before asking for the next slice: the cursor walks `_id` upwards
+ * and never comes back to them.
+ */
+export async function* classifiedSlices(models: RgsModels, scope: CandidateScope): AsyncGenerator<ClassifiedSlice> {
+  const pending: Record<CleanupAction, Candidate[]> = { [CleanupAction.DELETE]: [], [CleanupAction.ARCHIVE]: [] };
+  const cursor = models.GameTable.find(candidateFilter(scope.serverId, scope.requiredCurrencies), { _id: 1, boId: 1 })
+    .sort({ _id: 1 })
+    .lean<Candidate[]>()
+    .cursor({ batchSize: SLICE_SIZE });
+  let read: Candidate[] = [];
+  const drain = async function* (final: boolean): AsyncGenerator<ClassifiedSlice> {
+    if (read.length > 0) {
+      const classified = await classify(models, read, scope.trafficSince);
+      read = [];
+      for (const action of [CleanupAction.DELETE, CleanupAction.ARCHIVE]) pending[action].push(...classified[action]);
+    }
+    for (const action of [CleanupAction.DELETE, CleanupAction.ARCHIVE]) {
+      while (pending[action].length >= SLICE_SIZE || (final && pending[action].length > 0)) {
+        yield { action, tables: pending[action].splice(0, SLICE_SIZE) };
+      }
+    }
+  };
+  try {
+    for await (const candidate of cursor) {
+      read.push(candidate);
+      if (read.length === SLICE_SIZE) yield* drain(false);
+    }
+    yield* drain(true);
+  } finally {
+    await cursor.close();
+  }
+}

@@ -1,0 +1,26 @@
+import { BadUserInputError, NotFoundError } from '../../../shared/src/errors.js';
+
+export class EnvironmentNotFoundError extends NotFoundError {
+  constructor(readonly environmentId: string) {
+    super(`Environment ${environmentId} not found`);
+  }
+}
+
+export class ServerNotFoundError extends NotFoundError {
+  constructor(
+    readonly serverId: string,
+    readonly environmentId: string,
+  ) {
+    super(`Server ${serverId} not found in environment ${environmentId}`);
+  }
+}
+
+/** An id argument that cannot be an ObjectId: nothing could ever match it. */
+export class InvalidIdError extends BadUserInputError {
+  constructor(
+    readonly argument: string,
+    readonly value: string,
+  ) {
+    super(`${argument} must be a 24-character hex ObjectId, got "${value}"`);
+  }
+}

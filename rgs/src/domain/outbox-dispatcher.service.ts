@@ -1,0 +1,89 @@
+import type { Types } from 'mongoose';
+import type { Logger } from '../../../shared/src/logger.js';
+import type { DispatchSettings } from '../config.js';
+import type { Dispatch } from '../data-access/dispatch.model.js';
+import { GamesRejectedError, type GamesClient } from '../data-access/games.client.js';
+import type { RgsModels } from '../data-access/rgs-models.js';
+import { backoffDelayMs } from './backoff.js';
+import { DispatchStatus } from './statuses.js';
+
+export type DispatchRecord = Dispatch & { _id: Types.ObjectId };
+
+export interface DispatchRound {
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Sends the outbox to Games. Each due PENDING dispatch is claimed (its next attempt moved past the
+ * call's timeout, so a crashed sender's claim expires), sent with its id as the idempotency key and
+ * marked SENT with Games' operation id. A failure is retried with exponential backoff up to a cap;
+ * only when the attempts are spent does the dispatch become FAILED, with the error. Because the
+ * same key always yields the same Games operation, a call repeated after a crash or a lost answer
+ * changes nothing twice: every id reaches Games exactly once in effect.
+ */
+export class OutboxDispatcherService {
+  constructor(
+    private readonly deps: {
+      models: RgsModels;
+      games: GamesClient;
+      settings: DispatchSettings;
+      logger: Logger;
+    },
+  ) {}
+
+  /**
+   * Sends every dispatch due when the round starts; returns what happened. A dispatch that failed in
+   * this round waits for the next one, so an unreachable Games costs one attempt per round, not a
+   * spin through the whole retry budget.
+   */
+  async dispatchDue(): Promise<DispatchRound> {
+    const round: DispatchRound = { sent: 0, retried: 0, failed: 0 };
+    const roundStart = new Date();
+    for (let dispatch = await this.claimNext(roundStart); dispatch; dispatch = await this.claimNext(roundStart)) {
+      round[await this.send(dispatch)] += 1;
+    }
+    if (round.sent + round.retried + round.failed > 0) this.deps.logger.info({ ...round }, 'outbox round done');
+    return round;
+  }
+
+  private async claimNext(dueBy: Date): Promise<DispatchRecord | null> {
+    const now = new Date();
+    return this.deps.models.Dispatch.findOneAndUpdate(
+      { status: DispatchStatus.PENDING, nextAttemptAt: { $lte: dueBy } },
+      { $set: { nextAttemptAt: new Date(now.getTime() + this.deps.settings.timeoutMs) }, $inc: { attempts: 1 } },
+      { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
+    ).lean<DispatchRecord>();
+  }
+
+  private async send(dispatch: DispatchRecord): Promise<keyof DispatchRound> {
+    const log = this.deps.logger.child({ dispatchId: String(dispatch._id), runId: String(dispatch.runId), attempt: dispatch.attempts });
+    const claimed = { _id: dispatch._id, status: DispatchStatus.PENDING, attempts: dispatch.attempts };
+    try {
+      const operation = await this.deps.games.cleanupGameTables({
+        boIds: dispatch.boIds.map(String),
+        actionType: dispatch.actionType,
+        archivedAt: dispatch.archivedAt,
+        idempotencyKey: String(dispatch._id),
+      });
+      await this.deps.models.Dispatch.updateOne(claimed, {
+        $set: { status: DispatchStatus.SENT, gamesOperationId: operation.id, sentAt: new Date(), lastError: null },
+      });
+      log.info({ gamesOperationId: operation.id, count: dispatch.boIds.length, actionType: dispatch.actionType }, 'dispatch sent to Games');
+      return 'sent';
+    } catch (err) {
+      const lastError = err instanceof Error ? err.message : String(err);
+      const exhausted = dispatch.attempts >= this.deps.settings.maxAttempts || err instanceof GamesRejectedError;
+      if (exhausted) {
+        await this.deps.models.Dispatch.updateOne(claimed, { $set: { status: DispatchStatus.FAILED, lastError } });
+        log.error({ err, count: dispatch.boIds.length }, 'dispatch FAILED: retry budget spent, or Games rejected it for good');
+        return 'failed';
+      }
+      const delay = backoffDelayMs(dispatch.attempts, this.deps.settings.backoffMs, this.deps.settings.backoffMaxMs);
+      await this.deps.models.Dispatch.updateOne(claimed, { $set: { lastError, nextAttemptAt: new Date(Date.now() + delay) } });
+      log.warn({ err: lastError, retryInMs: delay }, 'dispatch not accepted by Games; will retry');
+      return 'retried';
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import type { ClientSession, Types } from 'mongoose';
+import type { CleanupRun } from '../data-access/cleanup-run.model.js';
+import type { RgsModels } from '../data-access/rgs-models.js';
+import { CleanupAction, RunStatus } from './statuses.js';
+
+export type RunRecord = CleanupRun & { _id: Types.ObjectId };
+
+/**
+ * Every change to a run's progress, each one atomic on the run document so the kickoff and the
+ * chains of several environments can report at the same time.
+ */
+export class RunProgress {
+  constructor(private readonly models: RgsModels) {}
+
+  async create(environmentId: Types.ObjectId | null, archivedAt: Date): Promise<RunRecord> {
+    const run = await this.models.CleanupRun.create({ status: RunStatus.QUEUED, environmentId, archivedAt });
+    return run.toObject() as RunRecord;
+  }
+
+  async get(runId: Types.ObjectId): Promise<RunRecord | null> {
+    return this.models.CleanupRun.findById(runId).lean<RunRecord>();
+  }
+
+  /** QUEUED → RUNNING; a kickoff retried after a crash finds the run RUNNING and carries on. */
+  async start(runId: Types.ObjectId): Promise<RunRecord | null> {
+    await this.models.CleanupRun.updateOne({ _id: runId, status: RunStatus.QUEUED }, { $set: { status: RunStatus.RUNNING, startedAt: new Date() } });
+    return this.models.CleanupRun.findOne({ _id: runId, status: RunStatus.RUNNING }).lean<RunRecord>();
+  }
+
+  /** Adds an environment's chain to the run once; false when it was already added (a retried kickoff). */
+  async addEnvironment(runId: Types.ObjectId, environmentId: Types.ObjectId, servers: number): Promise<boolean> {
+    const result = await this.models.CleanupRun.updateOne(
+      { _id: runId, 'environments.environmentId': { $ne: environmentId } },
+      { $push: { environments: { environmentId, lastServerId: null, done: false } }, $inc: { serversTotal: servers } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /**
+   * Records that the chain finished `serverId` (cleaned, or failed with `failure`), if the chain
+   * still stood at `previousServerId`: false means another link already moved on.
+   */
+  async serverDone(
+    runId: Types.ObjectId,
+    environmentId: Types.ObjectId,
+    previousServerId: Types.ObjectId | null,
+    serverId: Types.ObjectId,
+    failure: string | null,
+  ): Promise<boolean> {
+    const result = await this.models.CleanupRun.updateOne(
+      { _id: runId, environments: { $elemMatch: { environmentId, lastServerId: previousServerId, done: false } } },
+      {
+        $set: { 'environments.$.lastServerId': serverId },
+        $inc: { serversDone: 1 },
+        ...(failure ? { $push: { failures: failure } } : {}),
+      },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Counts a committed slice; runs inside the slice's transaction so counts match the data. */
+  async countSlice(runId: Types.ObjectId, action: CleanupAction, tables: number, session: ClientSession): Promise<void> {
+    const field = action === CleanupAction.DELETE ? 'deletedCount' : 'archivedCount';
+    await this.models.CleanupRun.updateOne({ _id: runId }, { $inc: { [field]: tables } }, { session });
+  }
+
+  async environmentDone(runId: Types.ObjectId, environmentId: Types.ObjectId): Promise<void> {
+    await this.models.CleanupRun.updateOne(
+      { _id: runId, 'environments.environmentId': environmentId },
+      { $set: { 'environments.$.done': true } },
+    );
+    await this.completeIfFinished(runId);
+  }
+
+  async kickoffDone(runId: Types.ObjectId): Promise<void> {
+    await this.models.CleanupRun.updateOne({ _id: runId }, { $set: { kickoffDone: true } });
+    await this.completeIfFinished(runId);
+  }
+
+  async fail(runId: Types.ObjectId, reason: string): Promise<void> {
+    await this.models.CleanupRun.updateOne(
+      { _id: runId, status: { $in: [RunStatus.QUEUED, RunStatus.RUNNING] } },
+      { $set: { status: RunStatus.FAILED, finishedAt: new Date() }, $push: { failures: reason } },
+    );
+  }
+
+  /** COMPLETED once the kickoff enqueued everything and every chain is done; whoever finishes last wins. */
+  private async completeIfFinished(runId: Types.ObjectId): Promise<void> {
+    await this.models.CleanupRun.updateOne(
+      { _id: runId, status: RunStatus.RUNNING, kickoffDone: true, environments: { $not: { $elemMatch: { done: false } } } },
+      { $set: { status: RunStatus.COMPLETED, finishedAt: new Date() } },
+    );
+  }
+}

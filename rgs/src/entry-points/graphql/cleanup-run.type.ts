@@ -1,0 +1,60 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { RunRecord } from '../../domain/run-progress.js';
+import { DispatchType } from './dispatch.type.js';
+import { RunStatus } from './enums.js';
+
+@ObjectType('CleanupRun', { description: 'One cleanup run and its progress.' })
+export class CleanupRunType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => RunStatus)
+  status!: RunStatus;
+
+  @Field(() => ID, { nullable: true, description: 'Null when the run covers every environment' })
+  environmentId!: string | null;
+
+  @Field({ description: 'Stamped on every table the run archives, here and in Games' })
+  archivedAt!: Date;
+
+  @Field(() => Int, { description: 'Qualifying servers found by the kickoff' })
+  serversTotal!: number;
+
+  @Field(() => Int, { description: 'Servers finished, cleaned or failed' })
+  serversDone!: number;
+
+  @Field(() => Int)
+  deletedCount!: number;
+
+  @Field(() => Int)
+  archivedCount!: number;
+
+  /** Resolved by CleanupRunResolver. */
+  @Field(() => [DispatchType], { description: 'The outbox rows of the run, oldest first' })
+  dispatches?: DispatchType[];
+
+  @Field(() => [String], { description: 'One line per failed server, with the reason' })
+  errors!: string[];
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  finishedAt!: Date | null;
+
+  static from(doc: RunRecord): CleanupRunType {
+    return {
+      id: String(doc._id),
+      status: doc.status,
+      environmentId: doc.environmentId ? String(doc.environmentId) : null,
+      archivedAt: doc.archivedAt,
+      serversTotal: doc.serversTotal,
+      serversDone: doc.serversDone,
+      deletedCount: doc.deletedCount,
+      archivedCount: doc.archivedCount,
+      errors: doc.failures,
+      startedAt: doc.startedAt ?? null,
+      finishedAt: doc.finishedAt ?? null,
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import type { Agenda } from 'agenda';
+import { Types } from 'mongoose';
+import type { CleanupKickoffService, KickoffScheduler } from '../../domain/cleanup-kickoff.service.js';
+
+export const CLEANUP_KICKOFF_JOB = 'cleanup-kickoff';
+
+/** A manual kickoff names its run (created by `startCleanup`); the scheduled one creates a run itself. */
+export type CleanupKickoffJobData = { runId: string } | { scheduled: true };
+
+const SCHEDULED: CleanupKickoffJobData = { scheduled: true };
+
+export function defineCleanupKickoffJob(agenda: Agenda, deps: { kickoff: CleanupKickoffService }): void {
+  agenda.define<CleanupKickoffJobData>(
+    CLEANUP_KICKOFF_JOB,
+    async (job) => {
+      const data = job.attrs.data;
+      if ('runId' in data) await deps.kickoff.kickoff(new Types.ObjectId(data.runId));
+      else await deps.kickoff.runScheduled();
+    },
+    // A failed kickoff marks its run FAILED; a new run is the retry.
+    { concurrency: 1 },
+  );
+}
+
+/**
+ * Schedules the kickoff on `cron` in `timeZone`, or removes a schedule left by an earlier
+ * configuration when `cron` is unset (runs then start only through `startCleanup`).
+ */
+export async function scheduleCleanupKickoff(agenda: Agenda, options: { cron: string | undefined; timeZone: string }): Promise<void> {
+  if (!options.cron) {
+    await agenda.cancel({ name: CLEANUP_KICKOFF_JOB, data: SCHEDULED });
+    return;
+  }
+  await agenda.every(options.cron, CLEANUP_KICKOFF_JOB, SCHEDULED, { timezone: options.timeZone, skipImmediate: true });
+}
+
+export function agendaKickoffScheduler(agenda: Agenda): KickoffScheduler {
+  return {
+    enqueueKickoff: async (runId) => {
+      await agenda
+        .create<CleanupKickoffJobData>(CLEANUP_KICKOFF_JOB, { runId: String(runId) })
+        .unique({ 'data.runId': String(runId) }, { insertOnly: true })
+        .schedule(new Date())
+        .save();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { backoffStrategies, type Agenda } from 'agenda';
+import { Types } from 'mongoose';
+import type { ChainScheduler, EnvironmentCleanupService } from '../../domain/environment-cleanup.service.js';
+
+export const CLEANUP_ENVIRONMENT_JOB = 'cleanup-environment';
+
+export interface CleanupEnvironmentJobData {
+  runId: string;
+  environmentId: string;
+  /** The server the previous link finished; null for the first link. Makes each link unique. */
+  afterServerId: string | null;
+}
+
+/**
+ * One link of an environment's chain per job. Server failures are handled inside the link; a link
+ * fails only when progress cannot be recorded, and Agenda retries it with backoff.
+ */
+export function defineCleanupEnvironmentJob(agenda: Agenda, deps: { chain: EnvironmentCleanupService; lockLifetimeMs?: number }): void {
+  agenda.define<CleanupEnvironmentJobData>(
+    CLEANUP_ENVIRONMENT_JOB,
+    async (job) => {
+      const { runId, environmentId } = job.attrs.data;
+      await deps.chain.step({ runId: new Types.ObjectId(runId), environmentId: new Types.ObjectId(environmentId) });
+    },
+    {
+      concurrency: 2,
+      lockLifetime: deps.lockLifetimeMs ?? 30 * 60_000,
+      backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 8, maxDelay: 5 * 60_000 }),
+    },
+  );
+}
+
+export function agendaChainScheduler(agenda: Agenda): ChainScheduler {
+  return {
+    enqueueEnvironment: async (runId, environmentId, afterServerId) => {
+      const data: CleanupEnvironmentJobData = {
+        runId: String(runId),
+        environmentId: String(environmentId),
+        afterServerId: afterServerId && String(afterServerId),
+      };
+      await agenda
+        .create<CleanupEnvironmentJobData>(CLEANUP_ENVIRONMENT_JOB, data)
+        .unique({ 'data.runId': data.runId, 'data.environmentId': data.environmentId, 'data.afterServerId': data.afterServerId }, { insertOnly: true })
+        .schedule(new Date())
+        .save();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Agenda } from 'agenda';
+import type { DispatchTrigger } from '../../domain/game-table-cleanup.service.js';
+import type { OutboxDispatcherService } from '../../domain/outbox-dispatcher.service.js';
+
+export const DISPATCH_TO_GAMES_JOB = 'dispatch-to-games';
+
+/** The periodic run, and the one re-armed each time a slice is written (`trigger`). */
+export type DispatchToGamesJobData = { trigger: 'interval' } | { trigger: 'slice-written' };
+
+/**
+ * Sends due outbox rows to Games. One at a time per worker: the rows are claimed one by one, so a
+ * second worker elsewhere is safe, but two rounds in one process would only compete.
+ */
+export async function scheduleDispatchToGames(agenda: Agenda, deps: { dispatcher: OutboxDispatcherService; intervalMs: number }): Promise<void> {
+  agenda.define<DispatchToGamesJobData>(
+    DISPATCH_TO_GAMES_JOB,
+    async () => {
+      await deps.dispatcher.dispatchDue();
+    },
+    { concurrency: 1 },
+  );
+  await agenda.every(deps.intervalMs, DISPATCH_TO_GAMES_JOB, { trigger: 'interval' } satisfies DispatchToGamesJobData);
+}
+
+/** Re-arms one shared job to run now, rather than adding a job per slice. */
+export function agendaDispatchTrigger(agenda: Agenda): DispatchTrigger {
+  return {
+    trigger: async () => {
+      await agenda
+        .create<DispatchToGamesJobData>(DISPATCH_TO_GAMES_JOB, { trigger: 'slice-written' })
+        .unique({ 'data.trigger': 'slice-written' })
+        .schedule(new Date())
+        .save();
+    },
+  };
+}

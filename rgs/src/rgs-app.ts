@@ -1,0 +1,118 @@
+import type { Agenda } from 'agenda';
+import type { Connection } from 'mongoose';
+import { createAgenda } from '../../shared/src/agenda.js';
+import { startGraphqlService } from '../../shared/src/http/graphql-service.js';
+import type { Logger } from '../../shared/src/logger.js';
+import { connectMongo, ensureCollections } from '../../shared/src/mongo/connect.js';
+import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
+import type { RgsConfig } from './config.js';
+import type { SchemaPlugin } from './data-access/game-table.model.js';
+import { createGamesClient, type GamesClient } from './data-access/games.client.js';
+import { registerRgsModels, type RgsModels } from './data-access/rgs-models.js';
+import { CleanupKickoffService } from './domain/cleanup-kickoff.service.js';
+import { CleanupPlanService } from './domain/cleanup-plan.service.js';
+import { EnvironmentCleanupService } from './domain/environment-cleanup.service.js';
+import { GameTableCleanupService } from './domain/game-table-cleanup.service.js';
+import { OutboxDispatcherService } from './domain/outbox-dispatcher.service.js';
+import { RgsQueries } from './domain/rgs-queries.js';
+import { RunProgress } from './domain/run-progress.js';
+import { EXAMPLE_QUERY } from './entry-points/graphql/example-query.js';
+import { buildRgsSchema } from './entry-points/graphql/schema.js';
+import { agendaKickoffScheduler, defineCleanupKickoffJob, scheduleCleanupKickoff } from './entry-points/jobs/cleanup-kickoff.job.js';
+import { agendaChainScheduler, defineCleanupEnvironmentJob } from './entry-points/jobs/environment-cleanup.job.js';
+import { agendaDispatchTrigger, scheduleDispatchToGames } from './entry-points/jobs/outbox-dispatch.job.js';
+
+export interface RgsApp {
+  url: string;
+  conn: Connection;
+  models: RgsModels;
+  agenda: Agenda;
+  /** Stops HTTP, then Agenda (unlocking its jobs for another worker), then the connection. */
+  stop(): Promise<void>;
+}
+
+export interface RgsAppOptions {
+  mongoUri: string;
+  logger: Logger;
+  /** Replaces the HTTP client of Games (tests record calls with it). */
+  gamesClient?: GamesClient;
+  /** Extra GameTable callbacks (tests use one that fails for a chosen server). */
+  gameTablePlugins?: SchemaPlugin[];
+  /** Run the Agenda workers in this process (default true). */
+  workers?: boolean;
+  /** The current time, for "today" (default: the system clock). */
+  clock?: () => Date;
+}
+
+/** The composition root of RGS: wires config, MongoDB, services, jobs and the HTTP API. */
+export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Promise<RgsApp> {
+  const logger = options.logger;
+  const conn = await connectMongo(options.mongoUri, logger);
+  try {
+    const models = registerRgsModels(conn, { gameTablePlugins: options.gameTablePlugins });
+    await ensureCollections(conn);
+    const withTransaction = transactionRunner(conn);
+    const agenda = await createAgenda({ db: conn.db!, name: `rgs-${process.pid}`, processEveryMs: config.agendaProcessEveryMs, logger });
+
+    const progress = new RunProgress(models);
+    const games = options.gamesClient ?? createGamesClient({ url: config.games.url, apiToken: config.games.apiToken.value, timeoutMs: config.dispatch.timeoutMs });
+    const dispatcher = new OutboxDispatcherService({ models, games, settings: config.dispatch, logger: logger.child({ component: 'outbox' }) });
+    const cleaner = new GameTableCleanupService({ models, withTransaction, progress, dispatchTrigger: agendaDispatchTrigger(agenda), logger });
+    const chain = new EnvironmentCleanupService({
+      models,
+      progress,
+      cleaner,
+      scheduler: agendaChainScheduler(agenda),
+      logger,
+      trafficLookbackDays: config.cleanup.trafficLookbackDays,
+    });
+    const kickoff = new CleanupKickoffService({
+      models,
+      progress,
+      chainScheduler: agendaChainScheduler(agenda),
+      kickoffScheduler: agendaKickoffScheduler(agenda),
+      logger,
+      timeZone: config.cleanup.timeZone,
+      clock: options.clock,
+    });
+    const planner = new CleanupPlanService({ models, timeZone: config.cleanup.timeZone, trafficLookbackDays: config.cleanup.trafficLookbackDays, clock: options.clock });
+
+    defineCleanupKickoffJob(agenda, { kickoff });
+    defineCleanupEnvironmentJob(agenda, { chain });
+    await scheduleDispatchToGames(agenda, { dispatcher, intervalMs: config.dispatch.intervalMs });
+    await scheduleCleanupKickoff(agenda, { cron: config.cleanup.cron, timeZone: config.cleanup.timeZone });
+    if (options.workers !== false) await agenda.start();
+
+    const schema = await buildRgsSchema({ kickoff, planner, queries: new RgsQueries(models) });
+    const http = await startGraphqlService(
+      {
+        name: 'rgs',
+        schema,
+        conn,
+        agenda,
+        logger,
+        apiToken: config.apiToken.value,
+        dash: config.dash,
+        production: config.nodeEnv === 'production',
+        exampleQuery: EXAMPLE_QUERY,
+      },
+      config.port,
+    );
+    logger.info({ url: `${http.url}/graphql`, games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off' }, 'rgs API listening');
+
+    return {
+      url: http.url,
+      conn,
+      models,
+      agenda,
+      stop: async () => {
+        await http.stop();
+        await agenda.stop();
+        await conn.close();
+      },
+    };
+  } catch (err) {
+    await conn.close();
+    throw err;
+  }
+}

@@ -1,0 +1,50 @@
+import { createLogger } from '../../../shared/src/logger.js';
+import { loadRgsConfig } from '../../../rgs/src/config.js';
+import type { SchemaPlugin } from '../../../rgs/src/data-access/game-table.model.js';
+import type { GamesClient } from '../../../rgs/src/data-access/games.client.js';
+import { startRgsApp, type RgsApp } from '../../../rgs/src/rgs-app.js';
+import { postGraphql } from '../../support/graphql-client.js';
+import { freshDatabaseUri } from '../../support/mongo.js';
+
+export const TEST_RGS_TOKEN = 'test-rgs-token';
+
+export interface TestRgs extends RgsApp {
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): ReturnType<typeof postGraphql<T>>;
+  mongoUri: string;
+}
+
+/**
+ * Starts RGS in-process on a fresh database and a free port, with test settings: fast Agenda
+ * polling and a fast outbox, silent logs. `env` overrides any variable.
+ */
+export async function startTestRgs(
+  options: { env?: Record<string, string>; gamesClient?: GamesClient; gameTablePlugins?: SchemaPlugin[]; clock?: () => Date } = {},
+): Promise<TestRgs> {
+  const config = loadRgsConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    RGS_PORT: '0',
+    RGS_API_TOKEN: TEST_RGS_TOKEN,
+    GAMES_URL: 'http://127.0.0.1:9',
+    GAMES_API_TOKEN: 'unused',
+    AGENDA_PROCESS_EVERY_MS: '100',
+    DISPATCH_INTERVAL_MS: '200',
+    DISPATCH_BACKOFF_MS: '100',
+    DISPATCH_BACKOFF_MAX_MS: '400',
+    DISPATCH_TIMEOUT_MS: '5000',
+    ...options.env,
+  });
+  const mongoUri = freshDatabaseUri('rgs');
+  const app = await startRgsApp(config, {
+    mongoUri,
+    logger: createLogger({ name: 'rgs', level: config.logLevel }),
+    gamesClient: options.gamesClient,
+    gameTablePlugins: options.gameTablePlugins,
+    clock: options.clock,
+  });
+  return {
+    ...app,
+    mongoUri,
+    gql: (query, variables = {}, token = TEST_RGS_TOKEN) => postGraphql(app.url, query, variables, token),
+  };
+}
