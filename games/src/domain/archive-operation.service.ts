@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Types } from 'mongoose';
+import { Types, type ClientSession } from 'mongoose';
 import type { WithTransaction } from '../../../shared/src/mongo/with-transaction.js';
 import { chunk } from '../../../shared/src/chunk.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import type { AsyncOperation, OperationFailure } from '../data-access/async-operation.model.js';
+import type { IntegrationMessage } from '../data-access/integration-message.model.js';
 import type { GamesModels } from '../data-access/games-models.js';
+import type { GameTableDocument } from '../data-access/game-table.model.js';
+import { runPostSaveMiddleware, runPreSaveMiddleware } from '../data-access/save-middleware.js';
 import { bufferVersions, changedBy, toStored, type VersionEntry } from '../data-access/version-history.plugin.js';
 import { OperationStatus } from './cleanup-action.js';
 import { OperationNotFoundError, StaleOperationAttemptError } from './errors.js';
@@ -27,14 +30,17 @@ interface BatchOutcome {
   notFound: Types.ObjectId[];
 }
 
+/** How often a running operation records its progress and renews its lock, in milliseconds. */
+export const PROGRESS_INTERVAL_MS = 1_000;
+
 /** The fields the archive reads; versions need the tracked ones. */
-const ARCHIVE_PROJECTION = 'name currency active archivedAt';
+const ARCHIVE_PROJECTION = { name: 1, currency: 1, active: 1, archivedAt: 1, createdAt: 1, updatedAt: 1 };
 
 /**
  * Phase 1 in Games: archives the tables of one operation (`active=false`, `archivedAt` as RGS sent
- * it) in ONE transaction, so a failing record leaves nothing archived. Each batch is one bulk write
- * of the tables and one insertMany of their versions, with the model's save callbacks run for every
- * record in process.
+ * it) in ONE transaction, so a failing record leaves nothing archived. Each batch is one updateMany
+ * of the tables and one insertMany of their versions, with the model's save middleware (callbacks,
+ * validation, version history) run for every record in process.
  */
 export class ArchiveOperationService {
   constructor(
@@ -61,11 +67,19 @@ export class ArchiveOperationService {
     if (!operation) return this.alreadyHandled(operationId);
 
     const log = this.deps.logger.child({ operationId: String(operationId), attempt: operation.attempts });
-    const message = await IntegrationMessage.findById(operation.messageId, 'gameTableIds archivedAt').lean();
+    const message = await IntegrationMessage.collection.findOne<Pick<IntegrationMessage, 'gameTableIds' | 'archivedAt'>>(
+      { _id: operation.messageId },
+      { projection: { gameTableIds: 1, archivedAt: 1 } },
+    );
     if (!message) throw new Error(`integration message ${String(operation.messageId)} of operation ${String(operationId)} is missing`);
 
     const guard = { _id: operationId, status: OperationStatus.IN_PROGRESS, attempts: operation.attempts };
+    // Progress (and the worker's lock touch) is written at most once per interval: short
+    // operations write none, long ones stay visible without a round trip per batch.
+    let lastReport = Date.now();
     const reportProgress = async (processed: number) => {
+      if (Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
+      lastReport = Date.now();
       await AsyncOperation.updateOne(guard, { $set: { processedCount: processed } });
       await onProgress(processed, message.gameTableIds.length);
     };
@@ -100,51 +114,47 @@ export class ArchiveOperationService {
     ids: Types.ObjectId[],
     archivedAt: Date,
     operationId: Types.ObjectId,
-    session: import('mongoose').ClientSession,
+    session: ClientSession,
     reportProgress: (processed: number) => Promise<void>,
   ): Promise<BatchOutcome> {
-    const outcome: BatchOutcome = { succeeded: [], notFound: [] };
-    const batches = chunk(ids, this.deps.options.batchSize);
-    let processed = 0;
+    const { GameTable } = this.deps.models;
+    // One read for the whole operation (at most 500 ids, only the tracked fields), straight from
+    // the driver; the documents are hydrated so the model's save middleware runs on each.
+    const raw = await GameTable.collection.find({ _id: { $in: ids } }, { projection: ARCHIVE_PROJECTION, session }).toArray();
+    const byId = new Map(raw.map((doc) => [String(doc._id), GameTable.hydrate(doc)]));
+    const outcome: BatchOutcome = {
+      succeeded: ids.filter((id) => byId.has(String(id))),
+      notFound: ids.filter((id) => !byId.has(String(id))),
+    };
+    // Already archived tables are left as they are (and count as succeeded).
+    const toArchive = [...byId.values()].filter((table) => table.active || table.archivedAt == null);
+    const batches = chunk(toArchive, this.deps.options.batchSize);
     for (const [index, batch] of batches.entries()) {
-      const { succeeded, notFound } = await this.archiveBatch(batch, archivedAt, operationId, session);
-      outcome.succeeded.push(...succeeded);
-      outcome.notFound.push(...notFound);
-      processed += batch.length;
-      await reportProgress(processed);
+      await this.archiveBatch(batch, archivedAt, operationId, session);
+      await reportProgress(Math.min(ids.length, (index + 1) * this.deps.options.batchSize));
       if (this.deps.options.batchPauseMs > 0 && index < batches.length - 1) await sleep(this.deps.options.batchPauseMs);
     }
     return outcome;
   }
 
-  private async archiveBatch(
-    batch: Types.ObjectId[],
-    archivedAt: Date,
-    operationId: Types.ObjectId,
-    session: import('mongoose').ClientSession,
-  ): Promise<BatchOutcome> {
+  /** One batch: save middleware for each table, one updateMany, one insertMany of the versions. */
+  private async archiveBatch(tables: GameTableDocument[], archivedAt: Date, operationId: Types.ObjectId, session: ClientSession) {
     const { GameTable, GameTableVersion } = this.deps.models;
-    const tables = await GameTable.find({ _id: { $in: batch } }, ARCHIVE_PROJECTION).session(session);
-    const found = new Set(tables.map((table) => String(table._id)));
     const versions: VersionEntry[] = [];
-    // Already archived tables are left as they are (and count as succeeded).
-    const toArchive = tables.filter((table) => table.active || table.archivedAt == null);
-    for (const table of toArchive) {
+    for (const table of tables) {
       table.set({ active: false, archivedAt });
       changedBy(table, operationId);
       bufferVersions(table, versions);
     }
-    if (toArchive.length > 0) {
-      await GameTable.bulkSave(toArchive, { session });
-      await GameTableVersion.insertMany(
-        versions.map((version) => toStored(version, 'gameTableId')),
-        { session, lean: true },
-      );
-    }
-    return {
-      succeeded: batch.filter((id) => found.has(String(id))),
-      notFound: batch.filter((id) => !found.has(String(id))),
-    };
+    await runPreSaveMiddleware(tables, session);
+    // Every table gets the same $set, so one updateMany replaces bulkSave's updateOne per table.
+    await GameTable.collection.updateMany(
+      { _id: { $in: tables.map((table) => table._id) } },
+      { $set: { active: false, archivedAt, updatedAt: new Date() } },
+      { session },
+    );
+    await runPostSaveMiddleware(tables);
+    await GameTableVersion.collection.insertMany(versions.map((version) => toStored(version, 'gameTableId')), { session });
   }
 
   /** Writes the outcome if this attempt is still the current one (compare-and-set). */
@@ -152,11 +162,12 @@ export class ArchiveOperationService {
     guard: { _id: Types.ObjectId; status: OperationStatus; attempts: number },
     result: Pick<AsyncOperation, 'status' | 'succeededIds' | 'failures' | 'processedCount'>,
   ): Promise<OperationRecord> {
-    const finished = await this.deps.models.AsyncOperation.findOneAndUpdate(
+    // Through the driver: the ids are ObjectIds already, and mongoose would re-cast up to 500.
+    const finished = (await this.deps.models.AsyncOperation.collection.findOneAndUpdate(
       guard,
-      { $set: { ...result, finishedAt: new Date() } },
+      { $set: { ...result, finishedAt: new Date(), updatedAt: new Date() } },
       { returnDocument: 'after' },
-    ).lean<OperationRecord>();
+    )) as OperationRecord | null;
     if (!finished) throw new StaleOperationAttemptError(String(guard._id), guard.attempts);
     return finished;
   }

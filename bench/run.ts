@@ -1,0 +1,131 @@
+import 'reflect-metadata';
+import { performance } from 'node:perf_hooks';
+import { Types, type Connection } from 'mongoose';
+import { createLogger } from '../shared/src/logger.js';
+import { connectMongo, ensureCollections } from '../shared/src/mongo/connect.js';
+import { startEmbeddedMongo } from '../shared/src/mongo/embedded-mongo.js';
+import { resolveMongodBinary } from '../shared/src/mongo/mongod-binary.js';
+import { withTransaction, transactionRunner } from '../shared/src/mongo/with-transaction.js';
+import { registerGamesModels, type GamesModels } from '../games/src/data-access/games-models.js';
+import { changedBy } from '../games/src/data-access/version-history.plugin.js';
+import { ArchiveOperationService } from '../games/src/domain/archive-operation.service.js';
+import { CleanupAction, OperationStatus } from '../games/src/domain/cleanup-action.js';
+
+/**
+ * `npm run bench`: the archive worker's throughput as ratios measured in one run, on one embedded
+ * replica set, against (a) the same operation hand-written on the raw `mongodb` driver (the same
+ * reads and writes: one updateMany and one insertMany per batch, in one transaction, no mongoose
+ * and no middleware) and (b) a naive per-document `findById` + `save()` loop in one transaction. Targets: worker ≥ 0.5× raw driver, worker ≥ 5× naive.
+ * BENCH_TABLES (default 500, one full request) and BENCH_ROUNDS (default 5) tune it.
+ */
+const TABLES = Number(process.env.BENCH_TABLES ?? 500);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const BATCH = 100;
+const ARCHIVED_AT = new Date('2026-11-25T11:11:11.000Z');
+
+type Contender = (models: GamesModels, conn: Connection, ids: Types.ObjectId[], operationId: Types.ObjectId) => Promise<void>;
+
+const worker = (archiver: ArchiveOperationService): Contender => async (_models, _conn, _ids, operationId) => {
+  const op = await archiver.run(operationId);
+  if (op.status !== OperationStatus.DEFERRED) throw new Error(`worker ended ${op.status}`);
+};
+
+/**
+ * The same operation written by hand on the raw driver: claim the operation, read its message and
+ * the tables' tracked fields, then per batch one updateMany and one insertMany of versions, in one
+ * transaction, and record the outcome. No mongoose, no middleware.
+ */
+const rawDriver: Contender = async (_models, conn, _ids, operationId) => {
+  const db = conn.db!;
+  const operations = db.collection('asyncoperations');
+  const op = await operations.findOneAndUpdate(
+    { _id: operationId, status: 'RECEIVED' },
+    { $set: { status: 'IN_PROGRESS', startedAt: new Date() }, $inc: { attempts: 1 } },
+    { returnDocument: 'after' },
+  );
+  const message = await db.collection('integrationmessages').findOne({ _id: op!.messageId }, { projection: { gameTableIds: 1, archivedAt: 1 } });
+  const ids = message!.gameTableIds as Types.ObjectId[];
+  const tables = db.collection('gametables');
+  const versions = db.collection('gametableversions');
+  await withTransaction(conn, async (session) => {
+    const found = await tables.find({ _id: { $in: ids } }, { projection: { name: 1, currency: 1, active: 1, archivedAt: 1 }, session }).toArray();
+    const active = found.filter((t) => t.active);
+    for (let i = 0; i < active.length; i += BATCH) {
+      const batch = active.slice(i, i + BATCH);
+      const now = new Date();
+      await tables.updateMany({ _id: { $in: batch.map((t) => t._id) } }, { $set: { active: false, archivedAt: ARCHIVED_AT, updatedAt: now } }, { session });
+      await versions.insertMany(
+        batch.map((t) => ({ gameTableId: t._id, event: 'update', changes: { active: [true, false], archivedAt: [t.archivedAt, ARCHIVED_AT] }, operationId, createdAt: now })),
+        { session },
+      );
+    }
+  });
+  await operations.updateOne(
+    { _id: operationId, status: 'IN_PROGRESS', attempts: op!.attempts },
+    { $set: { status: 'DEFERRED', succeededIds: ids, failures: [], processedCount: ids.length, finishedAt: new Date() } },
+  );
+};
+
+const naiveLoop: Contender = async (models, conn, ids, operationId) => {
+  await withTransaction(conn, async (session) => {
+    for (const id of ids) {
+      const table = await models.GameTable.findById(id).session(session);
+      if (!table) continue;
+      table.set({ active: false, archivedAt: ARCHIVED_AT });
+      changedBy(table, operationId);
+      await table.save({ session });
+    }
+  });
+};
+
+async function prepare(models: GamesModels): Promise<{ ids: Types.ObjectId[]; operationId: Types.ObjectId }> {
+  const now = new Date();
+  const docs = Array.from({ length: TABLES }, (_, i) => ({ _id: new Types.ObjectId(), name: `Bench ${i}`, currency: 'EUR', active: true, archivedAt: null, createdAt: now, updatedAt: now }));
+  await models.GameTable.collection.insertMany(docs);
+  const ids = docs.map((d) => d._id);
+  const message = await models.IntegrationMessage.create({ gameTableIds: ids, actionType: CleanupAction.DELETE, archivedAt: ARCHIVED_AT, async: true });
+  const op = await models.AsyncOperation.create({
+    messageId: message._id, status: OperationStatus.RECEIVED, actionType: CleanupAction.DELETE, archivedAt: ARCHIVED_AT, async: true, requestedCount: TABLES,
+  });
+  return { ids, operationId: op._id };
+}
+
+async function main(): Promise<void> {
+  const logger = createLogger({ name: 'bench', level: 'warn' });
+  const mongo = await startEmbeddedMongo({ binary: resolveMongodBinary({ explicit: process.env.MONGOMS_SYSTEM_BINARY, path: process.env.PATH }) });
+  const conn = await connectMongo(mongo.uri('bench'), logger);
+  try {
+    const models = registerGamesModels(conn);
+    await ensureCollections(conn);
+    const archiver = new ArchiveOperationService({ models, withTransaction: transactionRunner(conn), logger, options: { batchSize: BATCH, batchPauseMs: 0 } });
+    const contenders: Record<string, Contender> = { worker: worker(archiver), rawDriver, naiveLoop };
+    const timings: Record<string, number[]> = { worker: [], rawDriver: [], naiveLoop: [] };
+
+    // Interleaved rounds (plus one warm-up) so drift on a busy machine hits every contender alike.
+    for (let round = 0; round <= ROUNDS; round++) {
+      for (const [name, run] of Object.entries(contenders)) {
+        const { ids, operationId } = await prepare(models);
+        const started = performance.now();
+        await run(models, conn, ids, operationId);
+        const elapsed = performance.now() - started;
+        if (round > 0) timings[name]!.push(elapsed);
+      }
+    }
+
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const m = Object.fromEntries(Object.entries(timings).map(([name, xs]) => [name, median(xs)])) as Record<string, number>;
+    const perSecond = (ms: number) => Math.round((TABLES / ms) * 1000);
+    console.log(`\nArchive ${TABLES} tables (batches of ${BATCH}), median of ${ROUNDS} rounds:`);
+    for (const [name, ms] of Object.entries(m)) console.log(`  ${name.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms  ${String(perSecond(ms)).padStart(7)} tables/s`);
+    const vsRaw = m.rawDriver! / m.worker!;
+    const vsNaive = m.naiveLoop! / m.worker!;
+    console.log(`\n  worker vs raw driver: ${vsRaw.toFixed(2)}x throughput (target >= 0.5x) ${vsRaw >= 0.5 ? 'OK' : 'BELOW TARGET'}`);
+    console.log(`  worker vs naive loop: ${vsNaive.toFixed(2)}x faster    (target >= 5x)   ${vsNaive >= 5 ? 'OK' : 'BELOW TARGET'}\n`);
+    process.exitCode = vsRaw >= 0.5 && vsNaive >= 5 ? 0 : 1;
+  } finally {
+    await conn.close();
+    await mongo.stop();
+  }
+}
+
+await main();
