@@ -66,6 +66,9 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
     // request needs the bearer token, so the header itself is the required non-simple header.
     csrfPrevention: { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     introspection: true,
+    // Shutdown is ours (shared/src/shutdown.ts): Apollo's own handler would re-raise the signal
+    // and kill the process before Agenda and MongoDB are stopped.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();

@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import { ConfigError } from '../shared/src/config.js';
+import { createLogger } from '../shared/src/logger.js';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../shared/src/mongo/embedded-mongo.js';
+import { resolveMongodBinary } from '../shared/src/mongo/mongod-binary.js';
+import { stopOnSignals } from '../shared/src/shutdown.js';
+import { loadGamesConfig } from '../games/src/config.js';
+import { startGamesApp } from '../games/src/games-app.js';
+import { loadRgsConfig } from '../rgs/src/config.js';
+import { startRgsApp } from '../rgs/src/rgs-app.js';
+import { seedDemoData } from './demo/seed-demo-data.js';
+
+/**
+ * `npm start`: the whole system on one machine. One embedded single-node replica set (data kept in
+ * DATA_DIR, default .data/mongodb) holds both databases unless GAMES_MONGODB_URI and
+ * RGS_MONGODB_URI are set; Games and RGS run in this process with their workers, RGS talks to this
+ * Games, demo data is seeded when the databases are empty, and Ctrl-C stops everything.
+ */
+async function main(): Promise<void> {
+  const gamesConfig = loadGamesConfig(process.env);
+  const rgsConfig = loadRgsConfig(process.env);
+  const logger = createLogger({ name: 'demo', level: gamesConfig.logLevel });
+
+  let embedded: EmbeddedMongo | null = null;
+  if (!gamesConfig.mongoUri || !rgsConfig.mongoUri) {
+    embedded = await startEmbeddedMongo({
+      binary: resolveMongodBinary({ explicit: gamesConfig.embedded.binary, path: process.env.PATH }),
+      dataDir: resolve(gamesConfig.embedded.dataDir ?? '.data/mongodb'),
+      port: gamesConfig.embedded.port,
+      logger,
+    });
+  }
+  const games = await startGamesApp(gamesConfig, { mongoUri: gamesConfig.mongoUri ?? embedded!.uri('games'), logger: logger.child({ service: 'games' }) });
+  const rgs = await startRgsApp(
+    { ...rgsConfig, games: { ...rgsConfig.games, url: games.url } },
+    { mongoUri: rgsConfig.mongoUri ?? embedded!.uri('rgs'), logger: logger.child({ service: 'rgs' }) },
+  );
+  stopOnSignals([rgs.stop, games.stop, async () => embedded?.stop()], logger);
+
+  const seeded = await seedDemoData(games.models, rgs.models, new Date());
+  const dashLogin = `user ${gamesConfig.dash.user}${gamesConfig.dash.password.isDefault ? `, password ${gamesConfig.dash.password.value}` : ''}`;
+  const token = (secret: { value: string; isDefault: boolean }, variable: string) =>
+    secret.isDefault ? `Bearer ${secret.value}   (development default; set ${variable})` : `from ${variable}`;
+  console.log(`
+Game-table cleanup demo is running.${seeded ? `\nSeeded ${seeded.environments} environments, ${seeded.servers} servers, ${seeded.tables} game tables (${seeded.withTraffic} with traffic).` : ''}
+
+  RGS    GraphiQL  ${rgs.url}/graphql     token ${token(rgsConfig.apiToken, 'RGS_API_TOKEN')}
+         Agendash  ${rgs.url}/dash        (${dashLogin})
+         health    ${rgs.url}/health
+  Games  GraphiQL  ${games.url}/graphql     token ${token(gamesConfig.apiToken, 'GAMES_API_TOKEN')}
+         Agendash  ${games.url}/dash        (${dashLogin})
+         health    ${games.url}/health
+
+Try it: open the RGS GraphiQL, run cleanupPlan for an environment, then startCleanup;
+follow the run with cleanupRun(id), and the Games operations in the Games GraphiQL.
+Press Ctrl-C to stop.
+`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});
