@@ -59,7 +59,10 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
 
     defineCleanupGameTablesWorker(agenda, { archiver, logger, lockLifetimeMs: config.cleanup.lockLifetimeMs });
     await scheduleIntegrationMessageRetention(agenda, { retention });
-    if (options.workers !== false) await agenda.start();
+    if (options.workers !== false) {
+      await agenda.start();
+      await cleanupRequests.requeueReceived();
+    }
 
     const purger = new PurgeArchivedService({ models, withTransaction, logger });
     const restorer = new RestoreArchivedService({ models, withTransaction, logger });

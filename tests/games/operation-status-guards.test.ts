@@ -100,4 +100,24 @@ describe('operation status guards and recovery', () => {
       await worker.stop();
     }
   });
+
+  it('When an operation was stored but never queued, then a worker starting up queues and finishes it', async () => {
+    // Arrange: a request whose process stopped between the commit and queueing the job
+    const { ids, operationId } = await receive(5);
+    await games.conn.db!.collection('agendaJobs').deleteMany({ 'data.operationId': String(operationId) });
+
+    // Act
+    const worker = await startTestGames({ mongoUri: games.mongoUri });
+    try {
+      // Assert
+      const op = await eventually(
+        async () => (await worker.gql(OPERATION_QUERY, { id: String(operationId) })).body.data!.operation,
+        (o) => o.status === 'DEFERRED',
+      );
+      expect(op.succeededIds).toHaveLength(5);
+      expect(await games.models.GameTable.countDocuments({ _id: { $in: ids }, active: false })).toBe(5);
+    } finally {
+      await worker.stop();
+    }
+  });
 });

@@ -64,6 +64,17 @@ export class CleanupRequestService {
     return operation;
   }
 
+  /**
+   * Queues the worker again for every async operation still RECEIVED: the process may have
+   * stopped between committing a request and queueing it. Harmless for queued ones.
+   */
+  async requeueReceived(): Promise<number> {
+    const waiting = await this.deps.models.AsyncOperation.find({ status: OperationStatus.RECEIVED, async: true }, { _id: 1 }).lean();
+    for (const operation of waiting) await this.deps.scheduler.enqueue(operation._id);
+    if (waiting.length > 0) this.deps.logger.info({ count: waiting.length }, 'requeued received operations');
+    return waiting.length;
+  }
+
   private async record(request: CleanupRequest, session: ClientSession): Promise<OperationRecord> {
     const { IntegrationMessage, AsyncOperation } = this.deps.models;
     const [message] = await IntegrationMessage.create(
