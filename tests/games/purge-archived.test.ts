@@ -1,31 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Types } from 'mongoose';
-import type { SchemaPlugin } from '../../games/src/data-access/game-table.model.js';
 import { startTestGames, type TestGames } from '../support/games-app.js';
-import { PHASE_ONE_ARCHIVED_AT, PURGE_ARCHIVED, archivedOperation, errorCode } from '../support/archived-operations.js';
+import { PHASE_ONE_ARCHIVED_AT, PURGE_ARCHIVED, archivedOperation, deleteCallbackProbe, errorCode } from '../support/archived-operations.js';
 
-/** Every table id the delete callback saw, in order; a test filters by its own ids. */
-const deleteCallbackCalls: string[] = [];
-/** The table whose delete the callback refuses, like a callback that raises in Rails. */
-let refuseDeleteOf: string | null = null;
-
-const deleteCallback: SchemaPlugin = (schema) => {
-  schema.pre('deleteOne', { document: true, query: false }, function (this: { _id: unknown }) {
-    const id = String(this._id);
-    if (id === refuseDeleteOf) throw new Error(`callback refused to delete ${id}`);
-    deleteCallbackCalls.push(id);
-  });
-};
-
-const callsFor = (id: string) => deleteCallbackCalls.filter((call) => call === id).length;
+const deleteCallback = deleteCallbackProbe();
 
 describe('purgeArchived', () => {
   let games: TestGames;
   beforeAll(async () => {
-    games = await startTestGames({ gameTablePlugins: [deleteCallback] });
+    games = await startTestGames({ gameTablePlugins: [deleteCallback.plugin] });
   });
   afterEach(() => {
-    refuseDeleteOf = null;
+    deleteCallback.refuse(null);
   });
   afterAll(async () => {
     await games.stop();
@@ -53,7 +39,7 @@ describe('purgeArchived', () => {
       expect(await games.models.GameTable.countDocuments({ _id: { $in: ids } })).toBe(0);
       expect(await operation(operationId)).toMatchObject({ status: 'PROCESSED', purgedAt: expect.any(Date), purgeLease: null });
       // Assert: callbacks fired once per table
-      for (const id of ids) expect(callsFor(id)).toBe(1);
+      for (const id of ids) expect(deleteCallback.callsFor(id)).toBe(1);
     });
 
     it('When it is purged, then a destroy version with the operation id and the last values is written for each table', async () => {
@@ -75,7 +61,7 @@ describe('purgeArchived', () => {
     it('When a callback refuses one table, then that table is kept and reported, and the others are purged', async () => {
       // Arrange
       const { operationId, ids } = await archivedOperation(games, 3);
-      refuseDeleteOf = ids[1]!;
+      deleteCallback.refuse(ids[1]!);
 
       // Act
       const res = await purge(operationId);
@@ -103,7 +89,7 @@ describe('purgeArchived', () => {
       expect(result.purgedIds).toEqual([ids[1]]);
       expect(result.failures).toEqual([{ gameTableId: ids[0], message: expect.stringContaining('restored or re-activated') }]);
       expect(await games.models.GameTable.findById(ids[0]).lean()).toMatchObject({ active: true, archivedAt: null });
-      expect(callsFor(ids[0]!)).toBe(0);
+      expect(deleteCallback.callsFor(ids[0]!)).toBe(0);
     });
 
     it('When a table was archived again at another instant since phase 1, then it is not deleted and is reported as a failure', async () => {
@@ -155,9 +141,9 @@ describe('purgeArchived', () => {
     it('When a PROCESSED operation is purged again, then the earlier result is returned and nothing is deleted twice', async () => {
       // Arrange
       const { operationId, ids } = await archivedOperation(games, 2);
-      refuseDeleteOf = ids[0]!;
+      deleteCallback.refuse(ids[0]!);
       const first = await purge(operationId);
-      refuseDeleteOf = null;
+      deleteCallback.refuse(null);
 
       // Act
       const second = await purge(operationId);
@@ -166,7 +152,7 @@ describe('purgeArchived', () => {
       expect(second.body.errors).toBeUndefined();
       expect(second.body.data).toEqual(first.body.data);
       expect(await games.models.GameTable.findById(ids[0]).lean()).not.toBeNull();
-      expect(callsFor(ids[1]!)).toBe(1);
+      expect(deleteCallback.callsFor(ids[1]!)).toBe(1);
       expect(await games.models.GameTableVersion.countDocuments({ gameTableId: { $in: ids }, event: 'destroy' })).toBe(1);
     });
 
@@ -181,8 +167,28 @@ describe('purgeArchived', () => {
       expect(a.body.errors).toBeUndefined();
       expect(b.body.data).toEqual(a.body.data);
       expect(a.body.data!.purgeArchived.purgedIds).toEqual(ids);
-      for (const id of ids) expect(callsFor(id)).toBe(1);
+      for (const id of ids) expect(deleteCallback.callsFor(id)).toBe(1);
       expect(await games.models.GameTableVersion.countDocuments({ gameTableId: { $in: ids }, event: 'destroy' })).toBe(ids.length);
+    });
+
+    it('When another purge holds the operation, then a second purge deletes nothing and returns the holder\'s result', async () => {
+      // Arrange: a live claim, as a running purge on another instance holds it
+      const { operationId, ids } = await archivedOperation(games, 2);
+      const live = { token: new Types.ObjectId(), expiresAt: new Date(Date.now() + 60_000) };
+      await games.models.AsyncOperation.updateOne({ _id: operationId }, { $set: { purgeLease: live } });
+
+      // Act: the second purge waits; then the holder records its result
+      const waiting = purge(operationId);
+      await games.models.AsyncOperation.updateOne(
+        { _id: operationId },
+        { $set: { status: 'PROCESSED', purgedAt: new Date(), purgedIds: [ids[0]], purgeFailures: [], purgeLease: null } },
+      );
+      const res = await waiting;
+
+      // Assert
+      expect(res.body.data!.purgeArchived).toMatchObject({ purgedIds: [ids[0]], failures: [], operation: { status: 'PROCESSED' } });
+      expect(await games.models.GameTable.countDocuments({ _id: { $in: ids } })).toBe(2);
+      for (const id of ids) expect(deleteCallback.callsFor(id)).toBe(0);
     });
   });
 

@@ -1,19 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SchemaPlugin } from '../../games/src/data-access/game-table.model.js';
 import { purgeCli } from '../../scripts/purge/cli.js';
 import { EXIT } from '../../scripts/purge/run-purge.js';
 import { TEST_GAMES_TOKEN, startTestGames, type TestGames } from '../support/games-app.js';
-import { archivedOperation } from '../support/archived-operations.js';
+import { archivedOperation, deleteCallbackProbe } from '../support/archived-operations.js';
 
-/** The table whose delete a callback refuses, to make one purge fail. */
-let refuseDeleteOf: string | null = null;
-
-const deleteCallback: SchemaPlugin = (schema) => {
-  schema.pre('deleteOne', { document: true, query: false }, function (this: { _id: unknown }) {
-    if (String(this._id) === refuseDeleteOf) throw new Error('callback refused');
-  });
-};
+const deleteCallback = deleteCallbackProbe();
 
 interface CliRun {
   code: number;
@@ -24,10 +16,10 @@ interface CliRun {
 describe('npm run purge', () => {
   let games: TestGames;
   beforeAll(async () => {
-    games = await startTestGames({ gameTablePlugins: [deleteCallback] });
+    games = await startTestGames({ gameTablePlugins: [deleteCallback.plugin] });
   });
   afterEach(() => {
-    refuseDeleteOf = null;
+    deleteCallback.refuse(null);
   });
   afterAll(async () => {
     await games.stop();
@@ -131,7 +123,7 @@ describe('npm run purge', () => {
     it('When a table fails, then the others are purged, the failure is printed and the exit code is non-zero', async () => {
       // Arrange
       const { operationId, ids } = await archivedOperation(games, 3);
-      refuseDeleteOf = ids[0]!;
+      deleteCallback.refuse(ids[0]!);
 
       // Act
       const run = await purge(['--operation', operationId, '--yes']);

@@ -1,3 +1,4 @@
+import type { SchemaPlugin } from '../../games/src/data-access/game-table.model.js';
 import type { TestGames } from './games-app.js';
 import { createGameTables } from './game-tables.js';
 
@@ -40,3 +41,26 @@ export async function archivedOperation(
 
 /** The first error code of a response, for asserting on refusals. */
 export const errorCode = (res: Awaited<ReturnType<TestGames['gql']>>) => res.body.errors?.[0]?.extensions?.code;
+
+/**
+ * A GameTable delete callback for tests (pass `plugin` to startTestGames): counts the deletes it
+ * sees per table and refuses the table named with `refuse`, like a callback that raises in Rails.
+ */
+export function deleteCallbackProbe() {
+  const calls: string[] = [];
+  let refused: string | null = null;
+  const plugin: SchemaPlugin = (schema) => {
+    schema.pre('deleteOne', { document: true, query: false }, function (this: { _id: unknown }) {
+      const id = String(this._id);
+      if (id === refused) throw new Error(`callback refused to delete ${id}`);
+      calls.push(id);
+    });
+  };
+  return {
+    plugin,
+    refuse: (id: string | null) => {
+      refused = id;
+    },
+    callsFor: (id: string) => calls.filter((call) => call === id).length,
+  };
+}
