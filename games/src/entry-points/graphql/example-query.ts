@@ -19,4 +19,10 @@ mutation Cleanup {
 query Operations {
   operations(first: 10) { id status actionType processedCount requestedCount attempts createdAt }
 }
+
+# 4. Phase 2, after verifying (see the README): undo, or hard-delete a DEFERRED DELETE operation.
+mutation Restore { restoreArchived(operationId: "<operation id>") { id status } }
+mutation Purge {
+  purgeArchived(operationId: "<operation id>") { operation { status purgedAt } purgedIds failures { gameTableId message } }
+}
 `;
