@@ -44,6 +44,8 @@ const rgsEnvSchema = baseEnvSchema.extend({
   DISPATCH_INTERVAL_MS: positiveInt(15_000),
   DISPATCH_TIMEOUT_MS: positiveInt(30_000),
   AGENDA_PROCESS_EVERY_MS: positiveInt(2_000),
+  /** How long an RGS job's lock lasts without a touch; the jobs touch it after every slice or call. */
+  JOB_LOCK_LIFETIME_MS: positiveInt(10 * 60_000),
 });
 
 /** How the outbox talks to Games and how hard it tries. */
@@ -79,6 +81,8 @@ export interface RgsConfig {
   };
   dispatch: DispatchSettings;
   agendaProcessEveryMs: number;
+  /** Lock lifetime of the RGS jobs, in milliseconds (default 600 000); renewed while they work. */
+  jobLockLifetimeMs: number;
   embedded: { binary: string | undefined; dataDir: string | undefined; port: number };
 }
 
@@ -111,6 +115,7 @@ export function loadRgsConfig(env: NodeJS.ProcessEnv): RgsConfig {
       timeoutMs: parsed.DISPATCH_TIMEOUT_MS,
     },
     agendaProcessEveryMs: parsed.AGENDA_PROCESS_EVERY_MS,
+    jobLockLifetimeMs: parsed.JOB_LOCK_LIFETIME_MS,
     embedded: { binary: parsed.MONGOMS_SYSTEM_BINARY, dataDir: parsed.DATA_DIR, port: parsed.EMBEDDED_MONGO_PORT },
   };
 }

@@ -77,9 +77,10 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     });
     const planner = new CleanupPlanService({ models, timeZone: config.cleanup.timeZone, trafficLookbackDays: config.cleanup.trafficLookbackDays, clock: options.clock });
 
-    defineCleanupKickoffJob(agenda, { kickoff });
-    defineCleanupEnvironmentJob(agenda, { chain });
-    await scheduleDispatchToGames(agenda, { dispatcher, intervalMs: config.dispatch.intervalMs });
+    const lockLifetimeMs = config.jobLockLifetimeMs;
+    defineCleanupKickoffJob(agenda, { kickoff, lockLifetimeMs });
+    defineCleanupEnvironmentJob(agenda, { chain, lockLifetimeMs });
+    await scheduleDispatchToGames(agenda, { dispatcher, intervalMs: config.dispatch.intervalMs, lockLifetimeMs });
     await scheduleCleanupKickoff(agenda, { cron: config.cleanup.cron, timeZone: config.cleanup.timeZone });
     if (options.workers !== false) await agenda.start();
 

@@ -3,6 +3,7 @@ import type { Logger } from '../../../shared/src/logger.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import { archivedAtFor } from './archived-at.js';
 import type { ChainScheduler } from './environment-cleanup.service.js';
+import type { Heartbeat } from './game-table-cleanup.service.js';
 import { EnvironmentNotFoundError } from './errors.js';
 import { countQualifyingServers, type EnvironmentRecord } from './qualifying-servers.js';
 import type { RunProgress, RunRecord } from './run-progress.js';
@@ -42,13 +43,13 @@ export class CleanupKickoffService {
   }
 
   /** The scheduled kickoff (cron): a run over every environment, kicked off at once. */
-  async runScheduled(): Promise<void> {
+  async runScheduled(heartbeat: Heartbeat = async () => {}): Promise<void> {
     const run = await this.deps.progress.create(null, archivedAtFor(this.deps.clock?.() ?? new Date(), this.deps.timeZone));
-    await this.kickoff(run._id);
+    await this.kickoff(run._id, heartbeat);
   }
 
   /** The kickoff job's body. Safe to run again after a crash: environments already added are skipped. */
-  async kickoff(runId: Types.ObjectId): Promise<void> {
+  async kickoff(runId: Types.ObjectId, heartbeat: Heartbeat = async () => {}): Promise<void> {
     const log = this.deps.logger.child({ runId: String(runId) });
     const run = await this.deps.progress.start(runId);
     if (!run) {
@@ -74,6 +75,7 @@ export class CleanupKickoffService {
         // Queued even when already added: a kickoff that crashed after adding may not have queued it.
         await this.deps.chainScheduler.enqueueEnvironment(runId, environment._id, null);
         queued += 1;
+        await heartbeat();
       }
       await this.deps.progress.kickoffDone(runId);
       log.info({ environments: queued }, 'kickoff done');

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Logger } from '../../../shared/src/logger.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
-import type { GameTableCleanupService } from './game-table-cleanup.service.js';
+import type { GameTableCleanupService, Heartbeat } from './game-table-cleanup.service.js';
 import { nextQualifyingServer, type EnvironmentRecord } from './qualifying-servers.js';
 import type { RunProgress } from './run-progress.js';
 import { trafficSince } from './traffic-window.js';
@@ -35,7 +35,7 @@ export class EnvironmentCleanupService {
     },
   ) {}
 
-  async step(link: ChainLink): Promise<void> {
+  async step(link: ChainLink, heartbeat: Heartbeat = async () => {}): Promise<void> {
     const log = this.deps.logger.child({ runId: String(link.runId), environmentId: String(link.environmentId) });
     const run = await this.deps.progress.get(link.runId);
     const position = run?.environments.find((e) => e.environmentId.equals(link.environmentId));
@@ -60,7 +60,7 @@ export class EnvironmentCleanupService {
         requiredCurrencies: environment.requiredCurrencies,
         archivedAt: run.archivedAt,
         trafficSince: trafficSince(new Date(), this.deps.trafficLookbackDays),
-      });
+      }, heartbeat);
     } catch (err) {
       failure = `server ${server.name} (${String(server._id)}): ${err instanceof Error ? err.message : String(err)}`;
       serverLog.error({ err }, 'server cleanup failed; the chain continues with the next server');

@@ -20,6 +20,9 @@ export interface ServerCleanup {
   trafficSince: Date | null;
 }
 
+/** Called after each committed slice: the job renews its lock here. */
+export type Heartbeat = () => Promise<void>;
+
 export interface ServerCleanupResult {
   deleted: number;
   archived: number;
@@ -43,7 +46,7 @@ export class GameTableCleanupService {
     },
   ) {}
 
-  async cleanServer(job: ServerCleanup): Promise<ServerCleanupResult> {
+  async cleanServer(job: ServerCleanup, heartbeat: Heartbeat = async () => {}): Promise<ServerCleanupResult> {
     const result: ServerCleanupResult = { deleted: 0, archived: 0, dispatches: 0 };
     const slices = classifiedSlices(this.deps.models, {
       serverId: job.serverId,
@@ -58,6 +61,7 @@ export class GameTableCleanupService {
       else result.archived += changed;
       result.dispatches += 1;
       await this.deps.dispatchTrigger.trigger();
+      await heartbeat();
     }
     this.deps.logger.info({ ...result }, 'server cleaned');
     return result;

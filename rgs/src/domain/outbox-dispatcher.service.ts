@@ -5,6 +5,7 @@ import type { Dispatch } from '../data-access/dispatch.model.js';
 import { GamesRejectedError, type GamesClient } from '../data-access/games.client.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import { backoffDelayMs } from './backoff.js';
+import type { Heartbeat } from './game-table-cleanup.service.js';
 import { DispatchStatus } from './statuses.js';
 
 export type DispatchRecord = Dispatch & { _id: Types.ObjectId };
@@ -38,11 +39,12 @@ export class OutboxDispatcherService {
    * this round waits for the next one, so an unreachable Games costs one attempt per round, not a
    * spin through the whole retry budget.
    */
-  async dispatchDue(): Promise<DispatchRound> {
+  async dispatchDue(heartbeat: Heartbeat = async () => {}): Promise<DispatchRound> {
     const round: DispatchRound = { sent: 0, retried: 0, failed: 0 };
     const roundStart = new Date();
     for (let dispatch = await this.claimNext(roundStart); dispatch; dispatch = await this.claimNext(roundStart)) {
       round[await this.send(dispatch)] += 1;
+      await heartbeat();
     }
     if (round.sent + round.retried + round.failed > 0) this.deps.logger.info({ ...round }, 'outbox round done');
     return round;

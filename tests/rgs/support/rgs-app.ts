@@ -28,6 +28,8 @@ export async function startTestRgs(
     GAMES_URL: 'http://127.0.0.1:9',
     GAMES_API_TOKEN: 'unused',
     AGENDA_PROCESS_EVERY_MS: '100',
+    // Agenda keeps a timer of half the lock lifetime per job run; short locks let Jest exit promptly.
+    JOB_LOCK_LIFETIME_MS: '3000',
     DISPATCH_INTERVAL_MS: '200',
     DISPATCH_BACKOFF_MS: '100',
     DISPATCH_BACKOFF_MAX_MS: '400',

@@ -9,16 +9,17 @@ export type CleanupKickoffJobData = { runId: string } | { scheduled: true };
 
 const SCHEDULED: CleanupKickoffJobData = { scheduled: true };
 
-export function defineCleanupKickoffJob(agenda: Agenda, deps: { kickoff: CleanupKickoffService }): void {
+export function defineCleanupKickoffJob(agenda: Agenda, deps: { kickoff: CleanupKickoffService; lockLifetimeMs: number }): void {
   agenda.define<CleanupKickoffJobData>(
     CLEANUP_KICKOFF_JOB,
     async (job) => {
       const data = job.attrs.data;
-      if ('runId' in data) await deps.kickoff.kickoff(new Types.ObjectId(data.runId));
-      else await deps.kickoff.runScheduled();
+      const heartbeat = () => job.touch();
+      if ('runId' in data) await deps.kickoff.kickoff(new Types.ObjectId(data.runId), heartbeat);
+      else await deps.kickoff.runScheduled(heartbeat);
     },
     // A failed kickoff marks its run FAILED; a new run is the retry.
-    { concurrency: 1 },
+    { concurrency: 1, lockLifetime: deps.lockLifetimeMs },
   );
 }
 

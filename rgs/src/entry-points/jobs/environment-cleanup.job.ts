@@ -12,19 +12,20 @@ export interface CleanupEnvironmentJobData {
 }
 
 /**
- * One link of an environment's chain per job. Server failures are handled inside the link; a link
+ * One link of an environment's chain per job. The lock is renewed after every slice, so it never
+ * expires while a big server is being cleaned. Server failures are handled inside the link; a link
  * fails only when progress cannot be recorded, and Agenda retries it with backoff.
  */
-export function defineCleanupEnvironmentJob(agenda: Agenda, deps: { chain: EnvironmentCleanupService; lockLifetimeMs?: number }): void {
+export function defineCleanupEnvironmentJob(agenda: Agenda, deps: { chain: EnvironmentCleanupService; lockLifetimeMs: number }): void {
   agenda.define<CleanupEnvironmentJobData>(
     CLEANUP_ENVIRONMENT_JOB,
     async (job) => {
       const { runId, environmentId } = job.attrs.data;
-      await deps.chain.step({ runId: new Types.ObjectId(runId), environmentId: new Types.ObjectId(environmentId) });
+      await deps.chain.step({ runId: new Types.ObjectId(runId), environmentId: new Types.ObjectId(environmentId) }, () => job.touch());
     },
     {
       concurrency: 2,
-      lockLifetime: deps.lockLifetimeMs ?? 30 * 60_000,
+      lockLifetime: deps.lockLifetimeMs,
       backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 8, maxDelay: 5 * 60_000 }),
     },
   );

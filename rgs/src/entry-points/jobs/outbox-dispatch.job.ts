@@ -11,13 +11,13 @@ export type DispatchToGamesJobData = { trigger: 'interval' } | { trigger: 'slice
  * Sends due outbox rows to Games. One at a time per worker: the rows are claimed one by one, so a
  * second worker elsewhere is safe, but two rounds in one process would only compete.
  */
-export async function scheduleDispatchToGames(agenda: Agenda, deps: { dispatcher: OutboxDispatcherService; intervalMs: number }): Promise<void> {
+export async function scheduleDispatchToGames(agenda: Agenda, deps: { dispatcher: OutboxDispatcherService; intervalMs: number; lockLifetimeMs: number }): Promise<void> {
   agenda.define<DispatchToGamesJobData>(
     DISPATCH_TO_GAMES_JOB,
-    async () => {
-      await deps.dispatcher.dispatchDue();
+    async (job) => {
+      await deps.dispatcher.dispatchDue(() => job.touch());
     },
-    { concurrency: 1 },
+    { concurrency: 1, lockLifetime: deps.lockLifetimeMs },
   );
   await agenda.every(deps.intervalMs, DISPATCH_TO_GAMES_JOB, { trigger: 'interval' } satisfies DispatchToGamesJobData);
 }

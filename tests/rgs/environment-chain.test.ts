@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CLEANUP_ENVIRONMENT_JOB } from '../../rgs/src/entry-points/jobs/environment-cleanup.job.js';
+import { failingServersPlugin } from './support/failing-servers.js';
+import { RecordingGamesClient } from './support/recording-games-client.js';
+import { startTestRgs, type TestRgs } from './support/rgs-app.js';
+import { allSent, isCompleted, startCleanup, waitForRun } from './support/runs.js';
+import { seedEnvironment, seedServer, seedTables } from './support/seed.js';
+
+describe('the per-environment cleanup chain', () => {
+  let rgs: TestRgs;
+  const games = new RecordingGamesClient();
+  const failing = new Set<string>();
+  beforeAll(async () => {
+    rgs = await startTestRgs({ gamesClient: games, gameTablePlugins: [failingServersPlugin(failing)] });
+  });
+  afterAll(async () => {
+    await rgs.stop();
+  });
+
+  describe('when the middle of three servers fails', () => {
+    it('Then the other two are cleaned, the failure is recorded with its reason, and the run completes', async () => {
+      // Arrange
+      const environment = await seedEnvironment(rgs.models, ['EUR']);
+      const servers = [];
+      const tables = [];
+      for (const name of ['s1', 's2', 's3']) {
+        const server = await seedServer(rgs.models, environment._id, { name });
+        servers.push(server);
+        tables.push(await seedTables(rgs.models, server._id, { kept: 1, noTraffic: 2, traffic: 1 }));
+      }
+      failing.add(String(servers[1]!._id));
+
+      // Act
+      const runId = await startCleanup(rgs, String(environment._id));
+      const run = await waitForRun(rgs, runId, allSent);
+
+      // Assert: progress
+      expect(run).toMatchObject({ status: 'COMPLETED', serversTotal: 3, serversDone: 3, deletedCount: 4, archivedCount: 2 });
+      expect(run.errors).toEqual([expect.stringContaining(`server s2 (${String(servers[1]!._id)}): simulated failure`)]);
+      // Assert: state of the servers that succeeded
+      for (const i of [0, 2]) {
+        expect(await rgs.models.GameTable.countDocuments({ _id: { $in: tables[i]!.noTraffic } })).toBe(0);
+        const archived = await rgs.models.GameTable.find({ _id: { $in: tables[i]!.traffic } }).lean();
+        expect(archived.map((t) => [t.active, t.archivedAt?.toISOString()])).toEqual([[false, run.archivedAt]]);
+        expect(await rgs.models.GameTable.countDocuments({ _id: { $in: tables[i]!.kept }, active: true })).toBe(1);
+      }
+      // Assert: the failed server is untouched and has no outbox row
+      expect(await rgs.models.GameTable.countDocuments({ serverId: servers[1]!._id, active: true })).toBe(4);
+      const dispatches = await rgs.models.Dispatch.find({ runId }).lean();
+      expect(dispatches.map((d) => String(d.serverId)).sort()).toEqual(
+        [servers[0], servers[0], servers[2], servers[2]].map((s) => String(s!._id)).sort(),
+      );
+    });
+  });
+
+  it('When an environment is cleaned again after a finished run, then the new run finds nothing to do', async () => {
+    // Arrange
+    const environment = await seedEnvironment(rgs.models, ['EUR']);
+    const server = await seedServer(rgs.models, environment._id);
+    await seedTables(rgs.models, server._id, { noTraffic: 3, traffic: 2 });
+    const firstRun = await startCleanup(rgs, String(environment._id));
+    await waitForRun(rgs, firstRun, allSent);
+
+    // Act
+    const secondRun = await startCleanup(rgs, String(environment._id));
+    const run = await waitForRun(rgs, secondRun, isCompleted);
+
+    // Assert
+    expect(run).toMatchObject({ serversTotal: 0, serversDone: 0, deletedCount: 0, archivedCount: 0, errors: [], dispatches: [] });
+  });
+
+  it('When startCleanup is called without an environment, then every environment with a qualifying server gets a chain and the others are skipped', async () => {
+    // Arrange
+    const withWork = await seedEnvironment(rgs.models, ['EUR']);
+    await seedTables(rgs.models, (await seedServer(rgs.models, withWork._id))._id, { noTraffic: 1 });
+    const alsoWithWork = await seedEnvironment(rgs.models, ['GBP']);
+    await seedTables(rgs.models, (await seedServer(rgs.models, alsoWithWork._id))._id, { traffic: 1 });
+    const nothingToDo = await seedEnvironment(rgs.models, ['EUR']);
+    await seedTables(rgs.models, (await seedServer(rgs.models, nothingToDo._id))._id, { kept: 3 });
+
+    // Act
+    const runId = await startCleanup(rgs, null);
+    const run = await waitForRun(rgs, runId, allSent);
+
+    // Assert: every environment of this file that has work was cleaned; the one without was skipped
+    expect(run.environmentId).toBeNull();
+    const stored = await rgs.models.CleanupRun.findById(runId).lean();
+    const chained = stored!.environments.map((e) => String(e.environmentId));
+    expect(chained).toEqual(expect.arrayContaining([String(withWork._id), String(alsoWithWork._id)]));
+    expect(chained).not.toContain(String(nothingToDo._id));
+    const links = await rgs.agenda.queryJobs({ name: CLEANUP_ENVIRONMENT_JOB, data: { runId } } as never);
+    expect(links.total).toBeGreaterThanOrEqual(2);
+  });
+
+  it('When a server has more than 500 candidates, then each slice of at most 500 becomes one outbox row with the same archivedAt', async () => {
+    // Arrange
+    const environment = await seedEnvironment(rgs.models, ['EUR']);
+    const server = await seedServer(rgs.models, environment._id);
+    await seedTables(rgs.models, server._id, { noTraffic: 1_100, traffic: 3 });
+
+    // Act
+    const runId = await startCleanup(rgs, String(environment._id));
+    const run = await waitForRun(rgs, runId, allSent);
+
+    // Assert
+    expect(run).toMatchObject({ deletedCount: 1_100, archivedCount: 3 });
+    expect(run.dispatches.map((d: { actionType: string; count: number }) => `${d.actionType}:${d.count}`).sort()).toEqual(
+      ['ARCHIVE:3', 'DELETE:100', 'DELETE:500', 'DELETE:500'].sort(),
+    );
+    const calls = games.calls.filter((c) => run.dispatches.some((d: { id: string }) => d.id === c.idempotencyKey));
+    expect(calls).toHaveLength(4);
+    expect(new Set(calls.map((c) => c.archivedAt.toISOString()))).toEqual(new Set([run.archivedAt]));
+  });
+});
