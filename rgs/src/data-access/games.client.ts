@@ -66,10 +66,11 @@ export function createGamesClient(options: { url: string; apiToken: string; time
 /** Keeps what an operator needs from a failed call: the GraphQL code and message, or the HTTP/network error. */
 function describeFailure(err: unknown): Error {
   if (!(err instanceof ClientError)) {
-    if (!(err instanceof Error)) return new Error(String(err));
-    // fetch reports "fetch failed"; the reason (ECONNREFUSED, a timeout) is in its cause.
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return new Error(`Games unreachable (${err.message}${cause})`);
+    // fetch reports "fetch failed"; the reason (ECONNREFUSED, a timeout) is in its cause. Duck-typed:
+    // errors thrown by the runtime's fetch may come from another realm than this module's Error.
+    const { message, cause } = (err ?? {}) as { message?: unknown; cause?: { message?: unknown } };
+    const reason = typeof cause?.message === 'string' && cause.message ? `: ${cause.message}` : '';
+    return new Error(`Games unreachable (${typeof message === 'string' ? message : String(err)}${reason})`);
   }
   const first = err.response.errors?.[0];
   const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : `HTTP ${err.response.status}`;
