@@ -20,16 +20,22 @@ import { EXAMPLE_QUERY } from './entry-points/graphql/example-query.js';
 import { buildRgsSchema } from './entry-points/graphql/schema.js';
 import { agendaKickoffScheduler, defineCleanupKickoffJob, scheduleCleanupKickoff } from './entry-points/jobs/cleanup-kickoff.job.js';
 import { agendaChainScheduler, defineCleanupEnvironmentJob } from './entry-points/jobs/environment-cleanup.job.js';
-import { agendaDispatchTrigger, scheduleDispatchToGames } from './entry-points/jobs/outbox-dispatch.job.js';
+import { agendaDispatchTrigger, defineDispatchToGamesJob, scheduleDispatchToGames } from './entry-points/jobs/outbox-dispatch.job.js';
 
 export interface RgsApp {
   url: string;
   conn: Connection;
   models: RgsModels;
   agenda: Agenda;
-  /** Stops HTTP, then Agenda (unlocking its jobs for another worker), then the connection. */
+  /** Stops HTTP, then lets running jobs finish (up to STOP_DRAIN_MS), then closes the connection. */
   stop(): Promise<void>;
 }
+
+/**
+ * How long shutdown waits for running jobs, in milliseconds. A job still running after that keeps
+ * its lock until JOB_LOCK_LIFETIME_MS passes; every RGS job resumes safely from the recorded state.
+ */
+export const STOP_DRAIN_MS = 10_000;
 
 export interface RgsAppOptions {
   mongoUri: string;
@@ -80,7 +86,8 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     const lockLifetimeMs = config.jobLockLifetimeMs;
     defineCleanupKickoffJob(agenda, { kickoff, lockLifetimeMs });
     defineCleanupEnvironmentJob(agenda, { chain, lockLifetimeMs });
-    await scheduleDispatchToGames(agenda, { dispatcher, intervalMs: config.dispatch.intervalMs, lockLifetimeMs });
+    defineDispatchToGamesJob(agenda, { dispatcher, lockLifetimeMs });
+    await scheduleDispatchToGames(agenda, { intervalMs: config.dispatch.intervalMs });
     await scheduleCleanupKickoff(agenda, { cron: config.cleanup.cron, timeZone: config.cleanup.timeZone });
     if (options.workers !== false) await agenda.start();
 
@@ -108,7 +115,9 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
       agenda,
       stop: async () => {
         await http.stop();
-        await agenda.stop();
+        // drain, not stop: stop() would unlock jobs still writing, and their writes fail on the closed connection.
+        const drained = await agenda.drain(STOP_DRAIN_MS);
+        if (drained.timedOut) logger.warn({ running: drained.running }, 'jobs still running at shutdown; their locks will expire');
         await conn.close();
       },
     };

@@ -11,7 +11,7 @@ export type DispatchToGamesJobData = { trigger: 'interval' } | { trigger: 'slice
  * Sends due outbox rows to Games. One at a time per worker: the rows are claimed one by one, so a
  * second worker elsewhere is safe, but two rounds in one process would only compete.
  */
-export async function scheduleDispatchToGames(agenda: Agenda, deps: { dispatcher: OutboxDispatcherService; intervalMs: number; lockLifetimeMs: number }): Promise<void> {
+export function defineDispatchToGamesJob(agenda: Agenda, deps: { dispatcher: OutboxDispatcherService; lockLifetimeMs: number }): void {
   agenda.define<DispatchToGamesJobData>(
     DISPATCH_TO_GAMES_JOB,
     async (job) => {
@@ -19,7 +19,11 @@ export async function scheduleDispatchToGames(agenda: Agenda, deps: { dispatcher
     },
     { concurrency: 1, lockLifetime: deps.lockLifetimeMs },
   );
-  await agenda.every(deps.intervalMs, DISPATCH_TO_GAMES_JOB, { trigger: 'interval' } satisfies DispatchToGamesJobData);
+}
+
+/** The safety net besides the trigger: retries fall due here, and rows written by a crashed process. */
+export async function scheduleDispatchToGames(agenda: Agenda, options: { intervalMs: number }): Promise<void> {
+  await agenda.every(options.intervalMs, DISPATCH_TO_GAMES_JOB, { trigger: 'interval' } satisfies DispatchToGamesJobData);
 }
 
 /** Re-arms one shared job to run now, rather than adding a job per slice. */
