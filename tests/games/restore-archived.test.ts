@@ -74,8 +74,10 @@ describe('restoreArchived', () => {
     // Act
     const res = await restore(operationId);
 
-    // Assert: one transaction, all or nothing
+    // Assert: one transaction, all or nothing, and a refusal the caller can read
     expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors![0]!.extensions!.code).toBe('CONFLICT');
+    expect(res.body.errors![0]!.message).toMatch(/not restored, nothing changed: .*refused/);
     expect(await archivedCount(ids)).toBe(3);
     expect(await games.models.GameTableVersion.countDocuments({ gameTableId: { $in: ids }, event: 'update', 'changes.active.1': true })).toBe(0);
     expect(await operation(operationId)).toMatchObject({ status: 'DEFERRED' });

@@ -45,3 +45,10 @@ export class OperationBeingPurgedError extends ConflictError {
     super(`Operation ${operationId} is being purged right now; it can no longer be restored`);
   }
 }
+
+/** A callback or validation rejected one of the tables: the restore was rolled back whole. */
+export class RestoreRefusedError extends ConflictError {
+  constructor(readonly operationId: string, reason: string) {
+    super(`Operation ${operationId} was not restored, nothing changed: ${reason}`);
+  }
+}

@@ -6,7 +6,9 @@ import { changedBy } from '../data-access/version-history.plugin.js';
 import type { OperationRecord } from './archive-operation.service.js';
 import { OperationStatus } from './cleanup-action.js';
 import { findOperationOrThrow, hasLivePurgeLease, toOperationObjectId, withoutLivePurgeLease } from './deferred-operation.js';
-import { OperationBeingPurgedError, OperationNotDeferredError } from './errors.js';
+import { DomainError } from '../../../shared/src/errors.js';
+import { OperationBeingPurgedError, OperationNotDeferredError, RestoreRefusedError } from './errors.js';
+import { isTransientInfrastructureError } from './transient-error.js';
 
 /**
  * The undo of phase 1 that makes verification safe: a person who finds a wrongly archived table
@@ -19,19 +21,27 @@ export class RestoreArchivedService {
 
   async restore(operationId: string): Promise<OperationRecord> {
     const id = toOperationObjectId(operationId);
-    const restored = await this.deps.withTransaction(async (session) => {
-      const operation = await this.deps.models.AsyncOperation.findOneAndUpdate(
-        { _id: id, status: OperationStatus.DEFERRED, ...withoutLivePurgeLease(new Date()) },
-        { $set: { status: OperationStatus.RESTORED, purgeLease: null } },
-        { returnDocument: 'after', session },
-      ).lean<OperationRecord>();
-      if (!operation) return null;
-      const tables = await this.restoreTables(operation, session);
-      return { operation, tables };
-    });
+    const restored = await this.deps
+      .withTransaction((session) => this.claimAndRestore(id, session))
+      .catch((err: unknown) => {
+        // A table's callback or validation said no: a refusal to explain, not a server fault.
+        if (err instanceof DomainError || isTransientInfrastructureError(err)) throw err;
+        throw new RestoreRefusedError(operationId, err instanceof Error ? err.message : String(err));
+      });
     if (!restored) throw await this.refusal(id);
     this.deps.logger.info({ operationId, restored: restored.tables }, 'archived game tables restored');
     return restored.operation;
+  }
+
+  /** Moves the operation to RESTORED (compare-and-set) and re-activates its tables; null if not DEFERRED. */
+  private async claimAndRestore(id: Types.ObjectId, session: ClientSession) {
+    const operation = await this.deps.models.AsyncOperation.findOneAndUpdate(
+      { _id: id, status: OperationStatus.DEFERRED, ...withoutLivePurgeLease(new Date()) },
+      { $set: { status: OperationStatus.RESTORED, purgeLease: null } },
+      { returnDocument: 'after', session },
+    ).lean<OperationRecord>();
+    if (!operation) return null;
+    return { operation, tables: await this.restoreTables(operation, session) };
   }
 
   /**
