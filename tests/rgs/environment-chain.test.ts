@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CLEANUP_ENVIRONMENT_JOB } from '../../rgs/src/entry-points/jobs/environment-cleanup.job.js';
+import { eventually } from '../support/eventually.js';
+import { capturedLogger } from './support/captured-logs.js';
 import { failingServersPlugin } from './support/failing-servers.js';
 import { RecordingGamesClient } from './support/recording-games-client.js';
 import { startTestRgs, type TestRgs } from './support/rgs-app.js';
@@ -10,8 +12,9 @@ describe('the per-environment cleanup chain', () => {
   let rgs: TestRgs;
   const games = new RecordingGamesClient();
   const failing = new Set<string>();
+  const logs = capturedLogger();
   beforeAll(async () => {
-    rgs = await startTestRgs({ gamesClient: games, gameTablePlugins: [failingServersPlugin(failing)] });
+    rgs = await startTestRgs({ gamesClient: games, gameTablePlugins: [failingServersPlugin(failing)], logger: logs.logger });
   });
   afterAll(async () => {
     await rgs.stop();
@@ -21,8 +24,8 @@ describe('the per-environment cleanup chain', () => {
     it('Then the other two are cleaned, the failure is recorded with its reason, and the run completes', async () => {
       // Arrange
       const environment = await seedEnvironment(rgs.models, ['EUR']);
-      const servers = [];
-      const tables = [];
+      const servers: Awaited<ReturnType<typeof seedServer>>[] = [];
+      const tables: Awaited<ReturnType<typeof seedTables>>[] = [];
       for (const name of ['s1', 's2', 's3']) {
         const server = await seedServer(rgs.models, environment._id, { name });
         servers.push(server);
@@ -50,6 +53,29 @@ describe('the per-environment cleanup chain', () => {
       expect(dispatches.map((d) => String(d.serverId)).sort()).toEqual(
         [servers[0], servers[0], servers[2], servers[2]].map((s) => String(s!._id)).sort(),
       );
+      // Assert: observability — the failure is logged with the ids an operator needs
+      const failureLog = logs.lines.find((line) => line.level === 50 && line.serverId === String(servers[1]!._id));
+      expect(failureLog).toMatchObject({ runId, environmentId: String(environment._id), err: { message: 'simulated failure while cleaning this server' } });
+    });
+
+    it('Then running a link of the finished chain again changes nothing', async () => {
+      // Arrange
+      const environment = await seedEnvironment(rgs.models, ['EUR']);
+      const server = await seedServer(rgs.models, environment._id);
+      await seedTables(rgs.models, server._id, { noTraffic: 2 });
+      const runId = await startCleanup(rgs, String(environment._id));
+      const finished = await waitForRun(rgs, runId, allSent);
+
+      // Act
+      const job = await rgs.agenda.now(CLEANUP_ENVIRONMENT_JOB, { runId, environmentId: String(environment._id), afterServerId: null });
+      await eventually(
+        () => rgs.agenda.queryJobs({ id: String(job.attrs._id) }),
+        (result) => result.jobs[0]?.lastFinishedAt != null,
+      );
+
+      // Assert
+      const again = await waitForRun(rgs, runId, allSent);
+      expect(again).toEqual(finished);
     });
   });
 
@@ -88,7 +114,7 @@ describe('the per-environment cleanup chain', () => {
     const chained = stored!.environments.map((e) => String(e.environmentId));
     expect(chained).toEqual(expect.arrayContaining([String(withWork._id), String(alsoWithWork._id)]));
     expect(chained).not.toContain(String(nothingToDo._id));
-    const links = await rgs.agenda.queryJobs({ name: CLEANUP_ENVIRONMENT_JOB, data: { runId } } as never);
+    const links = await rgs.agenda.queryJobs({ name: CLEANUP_ENVIRONMENT_JOB, data: { runId } });
     expect(links.total).toBeGreaterThanOrEqual(2);
   });
 

@@ -8,6 +8,9 @@ import { backoffDelayMs } from './backoff.js';
 import type { Heartbeat } from './game-table-cleanup.service.js';
 import { DispatchStatus } from './statuses.js';
 
+/** Added to the call timeout for a claim, in milliseconds. */
+const CLAIM_MARGIN_MS = 5_000;
+
 export type DispatchRecord = Dispatch & { _id: Types.ObjectId };
 
 export interface DispatchRound {
@@ -54,7 +57,8 @@ export class OutboxDispatcherService {
     const now = new Date();
     return this.deps.models.Dispatch.findOneAndUpdate(
       { status: DispatchStatus.PENDING, nextAttemptAt: { $lte: dueBy } },
-      { $set: { nextAttemptAt: new Date(now.getTime() + this.deps.settings.timeoutMs) }, $inc: { attempts: 1 } },
+      // The claim outlives the call's timeout, so no other round takes a row whose call is still running.
+      { $set: { nextAttemptAt: new Date(now.getTime() + this.deps.settings.timeoutMs + CLAIM_MARGIN_MS) }, $inc: { attempts: 1 } },
       { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
     ).lean<DispatchRecord>();
   }

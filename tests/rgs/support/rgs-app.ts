@@ -1,4 +1,4 @@
-import { createLogger } from '../../../shared/src/logger.js';
+import { createLogger, type Logger } from '../../../shared/src/logger.js';
 import { loadRgsConfig } from '../../../rgs/src/config.js';
 import type { SchemaPlugin } from '../../../rgs/src/data-access/game-table.model.js';
 import type { GamesClient } from '../../../rgs/src/data-access/games.client.js';
@@ -18,7 +18,7 @@ export interface TestRgs extends RgsApp {
  * polling and a fast outbox, silent logs. `env` overrides any variable.
  */
 export async function startTestRgs(
-  options: { env?: Record<string, string>; gamesClient?: GamesClient; gameTablePlugins?: SchemaPlugin[]; clock?: () => Date } = {},
+  options: { env?: Record<string, string>; gamesClient?: GamesClient; gameTablePlugins?: SchemaPlugin[]; clock?: () => Date; logger?: Logger } = {},
 ): Promise<TestRgs> {
   const config = loadRgsConfig({
     NODE_ENV: 'test',
@@ -39,7 +39,7 @@ export async function startTestRgs(
   const mongoUri = freshDatabaseUri('rgs');
   const app = await startRgsApp(config, {
     mongoUri,
-    logger: createLogger({ name: 'rgs', level: config.logLevel }),
+    logger: options.logger ?? createLogger({ name: 'rgs', level: config.logLevel }),
     gamesClient: options.gamesClient,
     gameTablePlugins: options.gameTablePlugins,
     clock: options.clock,
