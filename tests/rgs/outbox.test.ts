@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Types } from 'mongoose';
 import { eventually } from '../support/eventually.js';
 import { startTestGames, TEST_GAMES_TOKEN, type TestGames } from '../support/games-app.js';
 import { freshDatabaseUri } from '../support/mongo.js';
@@ -98,6 +99,45 @@ describe('the outbox to Games', () => {
       expect(run.dispatches[0].lastError).toMatch(/Games unreachable/);
       const stored = await rgs.models.Dispatch.findById(run.dispatches[0].id).lean();
       expect(stored!.boIds).toHaveLength(2);
+    });
+  });
+
+  describe('when Games rejects a dispatch as invalid', () => {
+    let games: TestGames;
+    let rgs: TestRgs;
+    beforeAll(async () => {
+      games = await startTestGames({ env: { CLEANUP_LOCK_LIFETIME_MS: '4000' } });
+      rgs = await startTestRgs({ env: { GAMES_URL: games.url, GAMES_API_TOKEN: TEST_GAMES_TOKEN, DISPATCH_MAX_ATTEMPTS: '1000' } });
+    });
+    afterAll(async () => {
+      await rgs.stop();
+      await games.stop();
+    });
+
+    it('Then it is FAILED after one attempt with Games\' code and message, since sending it again cannot succeed', async () => {
+      // Arrange: a row Games must refuse (no ids), written past the model's validation
+      const _id = new Types.ObjectId();
+      await rgs.models.Dispatch.collection.insertOne({
+        _id,
+        runId: new Types.ObjectId(),
+        serverId: new Types.ObjectId(),
+        actionType: 'DELETE',
+        boIds: [],
+        archivedAt: new Date('2026-11-25T11:11:11Z'),
+        status: 'PENDING',
+        attempts: 0,
+        nextAttemptAt: new Date(),
+        lastError: null,
+        gamesOperationId: null,
+      });
+
+      // Act
+      const dispatch = await eventually(() => rgs.models.Dispatch.findById(_id).lean(), (d) => d?.status !== 'PENDING');
+
+      // Assert
+      expect(dispatch).toMatchObject({ status: 'FAILED', attempts: 1, gamesOperationId: null });
+      expect(dispatch!.lastError).toMatch(/^Games answered BAD_USER_INPUT: .*at least 1 id/);
+      expect(await games.models.IntegrationMessage.countDocuments()).toBe(0);
     });
   });
 });

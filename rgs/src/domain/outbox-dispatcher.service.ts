@@ -23,7 +23,9 @@ export interface DispatchRound {
  * Sends the outbox to Games. Each due PENDING dispatch is claimed (its next attempt moved past the
  * call's timeout, so a crashed sender's claim expires), sent with its id as the idempotency key and
  * marked SENT with Games' operation id. A failure is retried with exponential backoff up to a cap;
- * only when the attempts are spent does the dispatch become FAILED, with the error. Because the
+ * only when the attempts are spent does the dispatch become FAILED, with the error. The exception is
+ * a call Games rejects as invalid (BAD_USER_INPUT): resending the same content cannot succeed, so it
+ * fails at once and waits for a person. Because the
  * same key always yields the same Games operation, a call repeated after a crash or a lost answer
  * changes nothing twice: every id reaches Games exactly once in effect.
  */
