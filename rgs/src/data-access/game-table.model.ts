@@ -28,8 +28,9 @@ export function createGameTableModel(conn: Connection, plugins: SchemaPlugin[] =
     },
     { timestamps: true },
   );
-  // Candidates of a server (active, currency outside the required ones), streamed in _id order.
-  schema.index({ serverId: 1, active: 1, currency: 1, _id: 1 });
+  // Candidates of a server, streamed in _id order: equality on serverId and active, then _id gives
+  // the order without an in-memory sort; currency last lets the $nin filter run on index keys.
+  schema.index({ serverId: 1, active: 1, _id: 1, currency: 1 });
   schema.index({ boId: 1 }, { unique: true });
   for (const plugin of plugins) plugin(schema);
   return conn.model<GameTable>('GameTable', schema);
