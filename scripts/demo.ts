@@ -4,6 +4,7 @@ import { ConfigError } from '../shared/src/config.js';
 import { createLogger } from '../shared/src/logger.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../shared/src/mongo/embedded-mongo.js';
 import { resolveMongodBinary } from '../shared/src/mongo/mongod-binary.js';
+import { serviceBanner } from '../shared/src/service-main.js';
 import { stopOnSignals } from '../shared/src/shutdown.js';
 import { loadGamesConfig } from '../games/src/config.js';
 import { startGamesApp } from '../games/src/games-app.js';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedMongo | null = null;
   if (!gamesConfig.mongoUri || !rgsConfig.mongoUri) {
     embedded = await startEmbeddedMongo({
-      binary: resolveMongodBinary({ explicit: gamesConfig.embedded.binary, path: process.env.PATH }),
+      binary: resolveMongodBinary({ explicit: gamesConfig.embedded.binary, path: gamesConfig.embedded.searchPath }),
       dataDir: resolve(gamesConfig.embedded.dataDir ?? '.data/mongodb'),
       port: gamesConfig.embedded.port,
       logger,
@@ -39,18 +40,11 @@ async function main(): Promise<void> {
   stopOnSignals([rgs.stop, games.stop, async () => embedded?.stop()], logger);
 
   const seeded = await seedDemoData(games.models, rgs.models, new Date());
-  const dashLogin = `user ${gamesConfig.dash.user}${gamesConfig.dash.password.isDefault ? `, password ${gamesConfig.dash.password.value}` : ''}`;
-  const token = (secret: { value: string; isDefault: boolean }, variable: string) =>
-    secret.isDefault ? `Bearer ${secret.value}   (development default; set ${variable})` : `from ${variable}`;
+  const banner = [...serviceBanner('RGS', rgs.url, rgsConfig, 'RGS_API_TOKEN'), '', ...serviceBanner('Games', games.url, gamesConfig, 'GAMES_API_TOKEN')];
   console.log(`
 Game-table cleanup demo is running.${seeded ? `\nSeeded ${seeded.environments} environments, ${seeded.servers} servers, ${seeded.tables} game tables (${seeded.withTraffic} with traffic).` : ''}
 
-  RGS    GraphiQL  ${rgs.url}/graphql     token ${token(rgsConfig.apiToken, 'RGS_API_TOKEN')}
-         Agendash  ${rgs.url}/dash        (${dashLogin})
-         health    ${rgs.url}/health
-  Games  GraphiQL  ${games.url}/graphql     token ${token(gamesConfig.apiToken, 'GAMES_API_TOKEN')}
-         Agendash  ${games.url}/dash        (${dashLogin})
-         health    ${games.url}/health
+${banner.map((line) => `  ${line}`).join('\n')}
 
 Try it: open the RGS GraphiQL, run cleanupPlan for an environment, then startCleanup;
 follow the run with cleanupRun(id), and the Games operations in the Games GraphiQL.

@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
 import { createAgenda } from '../../shared/src/agenda.js';
-import { startGraphqlService } from '../../shared/src/http/graphql-service.js';
+import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
 import { connectMongo, ensureCollections } from '../../shared/src/mongo/connect.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
@@ -24,7 +24,7 @@ export interface GamesApp {
   conn: Connection;
   models: GamesModels;
   agenda: Agenda;
-  /** Stops HTTP, then Agenda (unlocking its jobs for another worker), then the connection. */
+  /** Stops HTTP, then Agenda (running jobs drained), then the connection. */
   stop(): Promise<void>;
 }
 
@@ -46,7 +46,7 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     await ensureCollections(conn);
     const withTransaction = transactionRunner(conn);
 
-    const agenda = await createAgenda({ db: conn.db!, name: `games-${process.pid}`, processEveryMs: config.agendaProcessEveryMs, logger });
+    const agenda = await createAgenda({ db: conn.db!, name: `games-${process.pid}`, processEveryMs: config.agendaProcessEveryMs, defaultLockLifetimeMs: config.jobLockLifetimeMs, logger });
     const archiver = new ArchiveOperationService({ models, withTransaction, logger, options: config.cleanup });
     const cleanupRequests = new CleanupRequestService({
       models,
@@ -68,7 +68,7 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     const restorer = new RestoreArchivedService({ models, withTransaction, logger });
 
     const schema = await buildGamesSchema({ cleanupRequests, queries: new OperationQueries(models), purger, restorer });
-    const http = await startGraphqlService(
+    const service = await serveService(
       {
         name: 'games',
         schema,
@@ -82,19 +82,7 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
       },
       config.port,
     );
-    logger.info({ url: `${http.url}/graphql` }, 'games API listening');
-
-    return {
-      url: http.url,
-      conn,
-      models,
-      agenda,
-      stop: async () => {
-        await http.stop();
-        await agenda.stop();
-        await conn.close();
-      },
-    };
+    return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {
     await conn.close();
     throw err;

@@ -6,10 +6,10 @@ import {
   parseConfig,
   port,
   positiveInt,
-  resolveDashCredentials,
   resolveSecret,
-  type DashCredentials,
+  resolveServiceConfig,
   type Secret,
+  type ServiceConfig,
 } from '../../shared/src/config.js';
 import { GAMES_DEV_TOKEN } from '../../games/src/config.js';
 
@@ -43,9 +43,6 @@ const rgsEnvSchema = baseEnvSchema.extend({
   DISPATCH_BACKOFF_MAX_MS: positiveInt(5 * 60_000),
   DISPATCH_INTERVAL_MS: positiveInt(15_000),
   DISPATCH_TIMEOUT_MS: positiveInt(30_000),
-  AGENDA_PROCESS_EVERY_MS: positiveInt(2_000),
-  /** How long an RGS job's lock lasts without a touch; the jobs touch it after every slice or call. */
-  JOB_LOCK_LIFETIME_MS: positiveInt(10 * 60_000),
 });
 
 /** How the outbox talks to Games and how hard it tries. */
@@ -62,14 +59,8 @@ export interface DispatchSettings {
   timeoutMs: number;
 }
 
-export interface RgsConfig {
-  nodeEnv: 'development' | 'production' | 'test';
-  logLevel: z.infer<typeof rgsEnvSchema>['LOG_LEVEL'];
-  /** Unset: an embedded single-node replica set with database `rgs`. */
-  mongoUri: string | undefined;
-  port: number;
-  apiToken: Secret;
-  dash: DashCredentials;
+/** RGS settings; `mongoUri` unset means an embedded replica set with database `rgs`. */
+export interface RgsConfig extends ServiceConfig {
   games: { url: string; apiToken: Secret };
   cleanup: {
     /** Unset: no scheduled kickoff. */
@@ -80,10 +71,6 @@ export interface RgsConfig {
     trafficLookbackDays: number | undefined;
   };
   dispatch: DispatchSettings;
-  agendaProcessEveryMs: number;
-  /** Lock lifetime of the RGS jobs, in milliseconds (default 600 000); renewed while they work. */
-  jobLockLifetimeMs: number;
-  embedded: { binary: string | undefined; dataDir: string | undefined; port: number };
 }
 
 export const RGS_DEV_TOKEN = 'rgs-dev-token';
@@ -92,12 +79,11 @@ export const RGS_DEV_TOKEN = 'rgs-dev-token';
 export function loadRgsConfig(env: NodeJS.ProcessEnv): RgsConfig {
   const parsed = parseConfig(rgsEnvSchema, env);
   return {
-    nodeEnv: parsed.NODE_ENV,
-    logLevel: parsed.LOG_LEVEL,
-    mongoUri: parsed.RGS_MONGODB_URI,
-    port: parsed.RGS_PORT,
-    apiToken: resolveSecret('RGS_API_TOKEN', parsed.RGS_API_TOKEN, parsed.NODE_ENV, RGS_DEV_TOKEN),
-    dash: resolveDashCredentials(parsed),
+    ...resolveServiceConfig(parsed, {
+      mongoUri: parsed.RGS_MONGODB_URI,
+      port: parsed.RGS_PORT,
+      token: { name: 'RGS_API_TOKEN', value: parsed.RGS_API_TOKEN, developmentDefault: RGS_DEV_TOKEN },
+    }),
     games: {
       url: parsed.GAMES_URL,
       apiToken: resolveSecret('GAMES_API_TOKEN', parsed.GAMES_API_TOKEN, parsed.NODE_ENV, GAMES_DEV_TOKEN),
@@ -114,8 +100,5 @@ export function loadRgsConfig(env: NodeJS.ProcessEnv): RgsConfig {
       intervalMs: parsed.DISPATCH_INTERVAL_MS,
       timeoutMs: parsed.DISPATCH_TIMEOUT_MS,
     },
-    agendaProcessEveryMs: parsed.AGENDA_PROCESS_EVERY_MS,
-    jobLockLifetimeMs: parsed.JOB_LOCK_LIFETIME_MS,
-    embedded: { binary: parsed.MONGOMS_SYSTEM_BINARY, dataDir: parsed.DATA_DIR, port: parsed.EMBEDDED_MONGO_PORT },
   };
 }

@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
 import { createAgenda } from '../../shared/src/agenda.js';
-import { startGraphqlService } from '../../shared/src/http/graphql-service.js';
+import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
 import { connectMongo, ensureCollections } from '../../shared/src/mongo/connect.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
@@ -27,15 +27,9 @@ export interface RgsApp {
   conn: Connection;
   models: RgsModels;
   agenda: Agenda;
-  /** Stops HTTP, then lets running jobs finish (up to STOP_DRAIN_MS), then closes the connection. */
+  /** Stops HTTP, then Agenda (running jobs drained), then the connection. */
   stop(): Promise<void>;
 }
-
-/**
- * How long shutdown waits for running jobs, in milliseconds. A job still running after that keeps
- * its lock until JOB_LOCK_LIFETIME_MS passes; every RGS job resumes safely from the recorded state.
- */
-export const STOP_DRAIN_MS = 10_000;
 
 export interface RgsAppOptions {
   mongoUri: string;
@@ -58,7 +52,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     const models = registerRgsModels(conn, { gameTablePlugins: options.gameTablePlugins });
     await ensureCollections(conn);
     const withTransaction = transactionRunner(conn);
-    const agenda = await createAgenda({ db: conn.db!, name: `rgs-${process.pid}`, processEveryMs: config.agendaProcessEveryMs, logger });
+    const agenda = await createAgenda({ db: conn.db!, name: `rgs-${process.pid}`, processEveryMs: config.agendaProcessEveryMs, defaultLockLifetimeMs: config.jobLockLifetimeMs, logger });
 
     const progress = new RunProgress(models);
     const games = options.gamesClient ?? createGamesClient({ url: config.games.url, apiToken: config.games.apiToken.value, timeoutMs: config.dispatch.timeoutMs });
@@ -92,7 +86,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     if (options.workers !== false) await agenda.start();
 
     const schema = await buildRgsSchema({ kickoff, planner, queries: new RgsQueries(models) });
-    const http = await startGraphqlService(
+    const service = await serveService(
       {
         name: 'rgs',
         schema,
@@ -106,21 +100,8 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
       },
       config.port,
     );
-    logger.info({ url: `${http.url}/graphql`, games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off' }, 'rgs API listening');
-
-    return {
-      url: http.url,
-      conn,
-      models,
-      agenda,
-      stop: async () => {
-        await http.stop();
-        // drain, not stop: stop() would unlock jobs still writing, and their writes fail on the closed connection.
-        const drained = await agenda.drain(STOP_DRAIN_MS);
-        if (drained.timedOut) logger.warn({ running: drained.running }, 'jobs still running at shutdown; their locks will expire');
-        await conn.close();
-      },
-    };
+    logger.info({ games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off' }, 'rgs cleanup settings');
+    return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {
     await conn.close();
     throw err;

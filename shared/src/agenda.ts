@@ -10,19 +10,28 @@ export interface AgendaFactoryOptions {
   name: string;
   /** How often to poll for due jobs, in milliseconds. A number, never a string: see DEVELOPERS.md. */
   processEveryMs: number;
+  /**
+   * Lock lifetime of jobs defined without one, in milliseconds. Agenda also keeps a timer of half
+   * this per running job, so tests use a short one to let the process exit promptly.
+   */
+  defaultLockLifetimeMs: number;
   logger: Logger;
 }
+
+/** How long shutdown waits for running jobs to finish before leaving their locks to expire. */
+export const AGENDA_DRAIN_TIMEOUT_MS = 10_000;
 
 /**
  * Creates Agenda on an already-connected database and waits until it is ready: an Agenda whose
  * backend is not ready crashes the process on its first poll. Jobs are defined by the caller, which
- * then calls `agenda.start()`; `agenda.stop()` belongs in the shutdown sequence.
+ * then calls `agenda.start()`; `stopAgenda()` belongs in the shutdown sequence.
  */
 export async function createAgenda(options: AgendaFactoryOptions): Promise<Agenda> {
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: options.db }),
     name: options.name,
     processEvery: options.processEveryMs,
+    defaultLockLifetime: options.defaultLockLifetimeMs,
     // One-off jobs that succeeded are history only; failures stay visible in Agendash.
     removeOnComplete: false,
   });
@@ -33,4 +42,15 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
     options.logger.warn({ err, job: job.attrs.name, jobId: String(job.attrs._id) }, 'job failed');
   });
   return agenda;
+}
+
+/**
+ * Stops Agenda at shutdown: waits (up to `AGENDA_DRAIN_TIMEOUT_MS`) for running jobs to finish.
+ * Draining, not `agenda.stop()`: stop() unlocks jobs that are still writing, so another worker could
+ * start them while their writes here fail on the connection closed next. A job still running at
+ * the deadline keeps its lock until the lock expires; every job is safe to run again.
+ */
+export async function stopAgenda(agenda: Agenda, logger: Logger): Promise<void> {
+  const drained = await agenda.drain(AGENDA_DRAIN_TIMEOUT_MS);
+  if (drained.timedOut) logger.warn({ running: drained.running }, 'jobs still running at shutdown; their locks will expire');
 }

@@ -48,6 +48,12 @@ export const baseEnvSchema = z.object({
   MONGOMS_SYSTEM_BINARY: optionalString,
   /** Port of the embedded server when it keeps data in DATA_DIR (a replica set must keep its address). */
   EMBEDDED_MONGO_PORT: port(27117),
+  /** Where a `mongod` on the PATH is looked for. */
+  PATH: optionalString,
+  /** How often Agenda polls for due jobs. */
+  AGENDA_PROCESS_EVERY_MS: positiveInt(2_000),
+  /** Default lock lifetime of a service's jobs; long jobs renew it while they work. */
+  JOB_LOCK_LIFETIME_MS: positiveInt(10 * 60_000),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
@@ -83,9 +89,51 @@ export interface DashCredentials {
   password: Secret;
 }
 
-export function resolveDashCredentials(env: BaseEnv): DashCredentials {
+function resolveDashCredentials(env: BaseEnv): DashCredentials {
   return {
     user: env.DASH_USER ?? 'admin',
     password: resolveSecret('DASH_PASSWORD', env.DASH_PASSWORD, env.NODE_ENV, 'dash-dev-password'),
+  };
+}
+
+/** How to run the embedded MongoDB when a service has no URI. */
+export interface EmbeddedSettings {
+  binary: string | undefined;
+  /** The PATH searched for a `mongod`. */
+  searchPath: string | undefined;
+  dataDir: string | undefined;
+  port: number;
+}
+
+/** The settings every service has, whatever its domain. */
+export interface ServiceConfig {
+  nodeEnv: BaseEnv['NODE_ENV'];
+  logLevel: BaseEnv['LOG_LEVEL'];
+  /** Unset: an embedded single-node replica set. */
+  mongoUri: string | undefined;
+  port: number;
+  apiToken: Secret;
+  dash: DashCredentials;
+  agendaProcessEveryMs: number;
+  /** Default lock lifetime of the service's Agenda jobs, in milliseconds. */
+  jobLockLifetimeMs: number;
+  embedded: EmbeddedSettings;
+}
+
+/** Builds the common part of a service's config from the parsed environment and its own variables. */
+export function resolveServiceConfig(
+  env: BaseEnv,
+  own: { mongoUri: string | undefined; port: number; token: { name: string; value: string | undefined; developmentDefault: string } },
+): ServiceConfig {
+  return {
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    mongoUri: own.mongoUri,
+    port: own.port,
+    apiToken: resolveSecret(own.token.name, own.token.value, env.NODE_ENV, own.token.developmentDefault),
+    dash: resolveDashCredentials(env),
+    agendaProcessEveryMs: env.AGENDA_PROCESS_EVERY_MS,
+    jobLockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
+    embedded: { binary: env.MONGOMS_SYSTEM_BINARY, searchPath: env.PATH, dataDir: env.DATA_DIR, port: env.EMBEDDED_MONGO_PORT },
   };
 }

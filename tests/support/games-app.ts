@@ -4,6 +4,7 @@ import type { SchemaPlugin } from '../../games/src/data-access/game-table.model.
 import { startGamesApp, type GamesApp } from '../../games/src/games-app.js';
 import { postGraphql } from './graphql-client.js';
 import { freshDatabaseUri } from './mongo.js';
+import { TEST_SERVICE_ENV } from './test-env.js';
 
 export const TEST_GAMES_TOKEN = 'test-games-token';
 
@@ -21,12 +22,11 @@ export async function startTestGames(
   options: { env?: Record<string, string>; gameTablePlugins?: SchemaPlugin[]; workers?: boolean; mongoUri?: string } = {},
 ): Promise<TestGames> {
   const config = loadGamesConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...TEST_SERVICE_ENV,
     GAMES_PORT: '0',
     GAMES_API_TOKEN: TEST_GAMES_TOKEN,
     CLEANUP_BATCH_PAUSE_MS: '0',
-    AGENDA_PROCESS_EVERY_MS: '100',
+    CLEANUP_LOCK_LIFETIME_MS: '10000',
     ...options.env,
   });
   const mongoUri = options.mongoUri ?? freshDatabaseUri('games');

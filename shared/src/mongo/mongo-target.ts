@@ -1,12 +1,7 @@
+import type { EmbeddedSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedMongo } from './embedded-mongo.js';
 import { resolveMongodBinary } from './mongod-binary.js';
-
-export interface EmbeddedSettings {
-  binary: string | undefined;
-  dataDir: string | undefined;
-  port: number;
-}
 
 export interface MongoTarget {
   uri: string;
@@ -26,7 +21,7 @@ export async function resolveMongoTarget(
 ): Promise<MongoTarget> {
   if (configuredUri) return { uri: configuredUri, stop: async () => {} };
   const server = await startEmbeddedMongo({
-    binary: resolveMongodBinary({ explicit: embedded.binary, path: process.env.PATH }),
+    binary: resolveMongodBinary({ explicit: embedded.binary, path: embedded.searchPath }),
     dataDir: embedded.dataDir,
     port: embedded.port,
     logger,

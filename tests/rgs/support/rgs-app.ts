@@ -5,6 +5,7 @@ import type { GamesClient } from '../../../rgs/src/data-access/games.client.js';
 import { startRgsApp, type RgsApp } from '../../../rgs/src/rgs-app.js';
 import { postGraphql } from '../../support/graphql-client.js';
 import { freshDatabaseUri } from '../../support/mongo.js';
+import { TEST_SERVICE_ENV } from '../../support/test-env.js';
 
 export const TEST_RGS_TOKEN = 'test-rgs-token';
 
@@ -21,15 +22,11 @@ export async function startTestRgs(
   options: { env?: Record<string, string>; gamesClient?: GamesClient; gameTablePlugins?: SchemaPlugin[]; clock?: () => Date; logger?: Logger } = {},
 ): Promise<TestRgs> {
   const config = loadRgsConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...TEST_SERVICE_ENV,
     RGS_PORT: '0',
     RGS_API_TOKEN: TEST_RGS_TOKEN,
     GAMES_URL: 'http://127.0.0.1:9',
     GAMES_API_TOKEN: 'unused',
-    AGENDA_PROCESS_EVERY_MS: '100',
-    // Agenda keeps a timer of half the lock lifetime per job run; short locks let Jest exit promptly.
-    JOB_LOCK_LIFETIME_MS: '3000',
     DISPATCH_INTERVAL_MS: '200',
     DISPATCH_BACKOFF_MS: '100',
     DISPATCH_BACKOFF_MAX_MS: '400',

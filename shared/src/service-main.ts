@@ -1,0 +1,50 @@
+import { ConfigError, type ServiceConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { resolveMongoTarget } from './mongo/mongo-target.js';
+import type { RunningService } from './serve-service.js';
+import { stopOnSignals } from './shutdown.js';
+
+/** What a service's `main.ts` says about itself; `runServiceMain` does the rest. */
+export interface ServiceMain<C extends ServiceConfig> {
+  name: string;
+  /** The database of the embedded server when the config has no URI. */
+  dbName: string;
+  /** The variable that holds the API token, for the banner. */
+  tokenVariable: string;
+  loadConfig(env: NodeJS.ProcessEnv): C;
+  start(config: C, options: { mongoUri: string; logger: Logger }): Promise<RunningService>;
+  /** More banner lines, e.g. where RGS finds Games. */
+  describe?(config: C): string[];
+}
+
+/** The lines that tell a person where a running service is and how to get in. */
+export function serviceBanner(name: string, url: string, config: ServiceConfig, tokenVariable: string): string[] {
+  const pad = (label: string) => `${name} ${label}`.padEnd(17);
+  const dashLogin = `user ${config.dash.user}${config.dash.password.isDefault ? `, password ${config.dash.password.value}` : ''}`;
+  return [
+    `${pad('GraphiQL')}${url}/graphql`,
+    `${pad('Agendash')}${url}/dash   (${dashLogin})`,
+    `${pad('health')}${url}/health`,
+    `${pad('API token')}${config.apiToken.isDefault ? `Bearer ${config.apiToken.value}  (development default; set ${tokenVariable})` : `from ${tokenVariable}`}`,
+  ];
+}
+
+/**
+ * The whole of a service's `main.ts`: config, logger, MongoDB (configured or embedded), the app,
+ * shutdown on SIGINT/SIGTERM, and the banner. A bad configuration prints its message and exits 1.
+ */
+export function runServiceMain<C extends ServiceConfig>(service: ServiceMain<C>, env: NodeJS.ProcessEnv): void {
+  const run = async () => {
+    const config = service.loadConfig(env);
+    const logger = createLogger({ name: service.name, level: config.logLevel });
+    const mongo = await resolveMongoTarget(config.mongoUri, service.dbName, config.embedded, logger);
+    const app = await service.start(config, { mongoUri: mongo.uri, logger });
+    stopOnSignals([app.stop, mongo.stop], logger);
+    const lines = [...serviceBanner(service.name, app.url, config, service.tokenVariable), ...(service.describe?.(config) ?? [])];
+    console.log(`\n${lines.join('\n')}\n`);
+  };
+  run().catch((err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  });
+}
