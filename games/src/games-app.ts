@@ -68,20 +68,7 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     const restorer = new RestoreArchivedService({ models, withTransaction, logger });
 
     const schema = await buildGamesSchema({ cleanupRequests, queries: new OperationQueries(models), purger, restorer });
-    const service = await serveService(
-      {
-        name: 'games',
-        schema,
-        conn,
-        agenda,
-        logger,
-        apiToken: config.apiToken.value,
-        dash: config.dash,
-        production: config.nodeEnv === 'production',
-        exampleQuery: EXAMPLE_QUERY,
-      },
-      config.port,
-    );
+    const service = await serveService({ name: 'games', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY }, config);
     return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {
     await conn.close();

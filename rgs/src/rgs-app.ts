@@ -86,20 +86,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     if (options.workers !== false) await agenda.start();
 
     const schema = await buildRgsSchema({ kickoff, planner, queries: new RgsQueries(models) });
-    const service = await serveService(
-      {
-        name: 'rgs',
-        schema,
-        conn,
-        agenda,
-        logger,
-        apiToken: config.apiToken.value,
-        dash: config.dash,
-        production: config.nodeEnv === 'production',
-        exampleQuery: EXAMPLE_QUERY,
-      },
-      config.port,
-    );
+    const service = await serveService({ name: 'rgs', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY }, config);
     logger.info({ games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off' }, 'rgs cleanup settings');
     return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {

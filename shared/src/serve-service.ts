@@ -1,4 +1,5 @@
 import { stopAgenda } from './agenda.js';
+import type { ServiceConfig } from './config.js';
 import { startGraphqlService, type GraphqlServiceOptions } from './http/graphql-service.js';
 
 export interface RunningService {
@@ -7,9 +8,13 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** What only the service itself knows; the rest comes from its config. */
+export type ServiceParts = Omit<GraphqlServiceOptions, 'apiToken' | 'dash' | 'production'>;
+
 /** Serves a service whose MongoDB connection and Agenda are ready, and returns its stop sequence. */
-export async function serveService(options: GraphqlServiceOptions, port: number): Promise<RunningService> {
-  const http = await startGraphqlService(options, port);
+export async function serveService(parts: ServiceParts, config: ServiceConfig): Promise<RunningService> {
+  const options = { ...parts, apiToken: config.apiToken.value, dash: config.dash, production: config.nodeEnv === 'production' };
+  const http = await startGraphqlService(options, config.port);
   options.logger.info({ url: `${http.url}/graphql` }, `${options.name} API listening`);
   return {
     url: http.url,

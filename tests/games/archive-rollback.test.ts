@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { Schema } from 'mongoose';
 import { ARCHIVED_AT, CLEANUP_MUTATION, OPERATION_QUERY } from '../support/cleanup-mutation.js';
 import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';
-import { startTestGames, type TestGames } from '../support/games-app.js';
+import { useTestGames } from '../support/games-app.js';
 
 /** Names of tables whose save callback refuses the change. */
 const refused = new Set<string>();
@@ -20,13 +20,7 @@ function refusingCallback(schema: Schema): void {
 }
 
 describe('archive rollback when one record fails', () => {
-  let games: TestGames;
-  beforeAll(async () => {
-    games = await startTestGames({ env: { CLEANUP_BATCH_SIZE: '10' }, gameTablePlugins: [refusingCallback] });
-  });
-  afterAll(async () => {
-    await games.stop();
-  });
+  const games = useTestGames({ env: { CLEANUP_BATCH_SIZE: '10' }, gameTablePlugins: [refusingCallback] });
 
   const createTables = async (count: number, lockedIndex: number) => {
     const ids = await createGameTables(games.models.GameTable, count);

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { ARCHIVED_AT, CLEANUP_MUTATION, OPERATION_QUERY } from '../support/cleanup-mutation.js';
 import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';
-import { startTestGames, type TestGames } from '../support/games-app.js';
+import { useTestGames } from '../support/games-app.js';
 
 describe('cleanupGameTables with async: true (the default)', () => {
-  let games: TestGames;
-  beforeAll(async () => {
-    games = await startTestGames();
-  });
-  afterAll(async () => {
-    await games.stop();
-  });
+  const games = useTestGames();
 
   it('When the request is accepted, then it returns RECEIVED at once and the worker archives it to DEFERRED', async () => {
     // Arrange

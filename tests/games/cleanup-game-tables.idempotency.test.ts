@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { ARCHIVED_AT, CLEANUP_MUTATION } from '../support/cleanup-mutation.js';
 import { createGameTables } from '../support/game-tables.js';
-import { startTestGames, type TestGames } from '../support/games-app.js';
+import { useTestGames } from '../support/games-app.js';
 
 describe('cleanupGameTables idempotency', () => {
-  let games: TestGames;
-  beforeAll(async () => {
-    games = await startTestGames();
-  });
-  afterAll(async () => {
-    await games.stop();
-  });
+  const games = useTestGames();
 
   it('When the same idempotencyKey is sent again, then the first operation is returned and nothing new is stored', async () => {
     // Arrange

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestGames, type TestGames } from '../support/games-app.js';
+import { describe, expect, it } from '@jest/globals';
+import { useTestGames } from '../support/games-app.js';
 import { createGameTables } from '../support/game-tables.js';
 import { ARCHIVED_AT, CLEANUP_MUTATION as CLEANUP } from '../support/cleanup-mutation.js';
 
 
 describe('cleanupGameTables with async: false', () => {
-  let games: TestGames;
-  beforeAll(async () => {
-    games = await startTestGames();
-  });
-  afterAll(async () => {
-    await games.stop();
-  });
+  const games = useTestGames();
 
   it('When valid ids are sent, then every table is archived with the given archivedAt and the operation is DEFERRED', async () => {
     // Arrange

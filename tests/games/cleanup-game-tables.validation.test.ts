@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Types } from 'mongoose';
 import { ARCHIVED_AT, CLEANUP_MUTATION } from '../support/cleanup-mutation.js';
-import { startTestGames, type TestGames } from '../support/games-app.js';
+import { useTestGames } from '../support/games-app.js';
 
 const newIds = (n: number) => Array.from({ length: n }, () => String(new Types.ObjectId()));
 
 describe('cleanupGameTables input validation', () => {
-  let games: TestGames;
-  beforeAll(async () => {
-    games = await startTestGames();
-  });
-  afterAll(async () => {
-    await games.stop();
-  });
+  const games = useTestGames();
 
   const storedCount = async () =>
     (await games.models.IntegrationMessage.countDocuments()) + (await games.models.AsyncOperation.countDocuments());

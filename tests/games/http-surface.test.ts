@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestGames, TEST_GAMES_TOKEN, type TestGames } from '../support/games-app.js';
+import { describe, expect, it } from '@jest/globals';
+import { startTestGames, TEST_GAMES_TOKEN, useTestGames } from '../support/games-app.js';
 
 describe('the Games HTTP surface', () => {
-  let games: TestGames;
-  beforeAll(async () => {
-    games = await startTestGames();
-  });
-  afterAll(async () => {
-    await games.stop();
-  });
+  const games = useTestGames();
 
   describe('when the bearer token is missing or wrong', () => {
     it.each([

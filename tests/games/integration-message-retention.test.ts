@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Types } from 'mongoose';
 import { createLogger } from '../../shared/src/logger.js';
 import { CleanupAction, OperationStatus } from '../../games/src/domain/cleanup-action.js';
 import { MessageRetentionService } from '../../games/src/domain/message-retention.service.js';
-import { startTestGames, type TestGames } from '../support/games-app.js';
+import { useTestGames } from '../support/games-app.js';
 
 const DAY = 86_400_000;
 
 describe('clean-integration-messages retention', () => {
-  let games: TestGames;
-  beforeAll(async () => {
-    games = await startTestGames({ workers: false, env: { MESSAGE_RETENTION_DAYS: '30' } });
-  });
-  afterAll(async () => {
-    await games.stop();
-  });
+  const games = useTestGames({ workers: false, env: { MESSAGE_RETENTION_DAYS: '30' } });
 
   /** An operation and its message, last updated `ageDays` ago. */
   const insertOperation = async (status: OperationStatus, ageDays: number) => {

@@ -1,20 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { Types } from 'mongoose';
-import { startTestGames, type TestGames } from '../support/games-app.js';
+import { useTestGames } from '../support/games-app.js';
 import { PHASE_ONE_ARCHIVED_AT, PURGE_ARCHIVED, archivedOperation, deleteCallbackProbe, errorCode } from '../support/archived-operations.js';
 
 const deleteCallback = deleteCallbackProbe();
 
 describe('purgeArchived', () => {
-  let games: TestGames;
-  beforeAll(async () => {
-    games = await startTestGames({ gameTablePlugins: [deleteCallback.plugin] });
-  });
+  const games = useTestGames({ gameTablePlugins: [deleteCallback.plugin] });
   afterEach(() => {
     deleteCallback.refuse(null);
-  });
-  afterAll(async () => {
-    await games.stop();
   });
 
   const purge = (operationId: string) => games.gql(PURGE_ARCHIVED, { operationId });

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { Types } from 'mongoose';
 import type { SchemaPlugin } from '../../games/src/data-access/game-table.model.js';
-import { startTestGames, type TestGames } from '../support/games-app.js';
+import { useTestGames } from '../support/games-app.js';
 import { PHASE_ONE_ARCHIVED_AT, PURGE_ARCHIVED, RESTORE_ARCHIVED, archivedOperation, errorCode } from '../support/archived-operations.js';
 
 /** The table whose re-activation a save callback refuses. */
@@ -14,15 +14,9 @@ const saveCallback: SchemaPlugin = (schema) => {
 };
 
 describe('restoreArchived', () => {
-  let games: TestGames;
-  beforeAll(async () => {
-    games = await startTestGames({ gameTablePlugins: [saveCallback] });
-  });
+  const games = useTestGames({ gameTablePlugins: [saveCallback] });
   afterEach(() => {
     refuseRestoreOf = null;
-  });
-  afterAll(async () => {
-    await games.stop();
   });
 
   const restore = (operationId: string) => games.gql(RESTORE_ARCHIVED, { operationId });

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { ARCHIVED_AT, CLEANUP_MUTATION } from '../support/cleanup-mutation.js';
 import { createGameTables } from '../support/game-tables.js';
-import { startTestGames, type TestGames } from '../support/games-app.js';
+import { useTestGames } from '../support/games-app.js';
 
 describe('game table version history', () => {
-  let games: TestGames;
-  beforeAll(async () => {
-    games = await startTestGames();
-  });
-  afterAll(async () => {
-    await games.stop();
-  });
+  const games = useTestGames();
 
   it('When a table is created, then a create version records its fields and no operation', async () => {
     // Act

@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { purgeCli } from '../../scripts/purge/cli.js';
 import { EXIT } from '../../scripts/purge/run-purge.js';
-import { TEST_GAMES_TOKEN, startTestGames, type TestGames } from '../support/games-app.js';
+import { TEST_GAMES_TOKEN, useTestGames } from '../support/games-app.js';
 import { archivedOperation, deleteCallbackProbe } from '../support/archived-operations.js';
 
 const deleteCallback = deleteCallbackProbe();
@@ -14,15 +14,9 @@ interface CliRun {
 }
 
 describe('npm run purge', () => {
-  let games: TestGames;
-  beforeAll(async () => {
-    games = await startTestGames({ gameTablePlugins: [deleteCallback.plugin] });
-  });
+  const games = useTestGames({ gameTablePlugins: [deleteCallback.plugin] });
   afterEach(() => {
     deleteCallback.refuse(null);
-  });
-  afterAll(async () => {
-    await games.stop();
   });
 
   /** Runs the command against the test Games; `answer` is typed on a terminal, none means stdin is a pipe. */

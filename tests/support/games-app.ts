@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { createLogger } from '../../shared/src/logger.js';
 import { loadGamesConfig } from '../../games/src/config.js';
 import type { SchemaPlugin } from '../../games/src/data-access/game-table.model.js';
@@ -18,9 +19,14 @@ export interface TestGames extends GamesApp {
  * Starts Games in-process on a fresh database and a free port, with test settings: no pause
  * between batches, fast Agenda polling, silent logs. `env` overrides any variable.
  */
-export async function startTestGames(
-  options: { env?: Record<string, string>; gameTablePlugins?: SchemaPlugin[]; workers?: boolean; mongoUri?: string } = {},
-): Promise<TestGames> {
+export interface TestGamesOptions {
+  env?: Record<string, string>;
+  gameTablePlugins?: SchemaPlugin[];
+  workers?: boolean;
+  mongoUri?: string;
+}
+
+export async function startTestGames(options: TestGamesOptions = {}): Promise<TestGames> {
   const config = loadGamesConfig({
     ...TEST_SERVICE_ENV,
     GAMES_PORT: '0',
@@ -41,4 +47,24 @@ export async function startTestGames(
     mongoUri,
     gql: (query, variables = {}, token = TEST_GAMES_TOKEN) => postGraphql(app.url, query, variables, token),
   };
+}
+
+/**
+ * Starts a test Games before the tests of the enclosing `describe` and stops it after them. The
+ * returned object forwards to the running instance, so tests write `games.gql(…)` as usual.
+ */
+export function useTestGames(options: TestGamesOptions = {}): TestGames {
+  let started: TestGames | undefined;
+  beforeAll(async () => {
+    started = await startTestGames(options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as TestGames, {
+    get: (_target, key) => {
+      if (!started) throw new Error('the test Games is used outside its describe block');
+      return Reflect.get(started, key);
+    },
+  });
 }
