@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';
-import { startTestGames, TEST_GAMES_TOKEN, type TestGames } from '../support/games-app.js';
-import { startTestRgs, type TestRgs } from './support/rgs-app.js';
+import { useConnectedServices } from './support/rgs-app.js';
 import { allSent, START_CLEANUP, waitForRun } from './support/runs.js';
 import { seedEnvironment, seedServer, seedTables } from './support/seed.js';
 
 describe('a cleanup from startCleanup to Games', () => {
-  let games: TestGames;
-  let rgs: TestRgs;
-  beforeAll(async () => {
-    games = await startTestGames({ env: { CLEANUP_LOCK_LIFETIME_MS: '4000' } });
-    rgs = await startTestRgs({ env: { GAMES_URL: games.url, GAMES_API_TOKEN: TEST_GAMES_TOKEN, CLEANUP_TIME_ZONE: 'Europe/Malta' } });
-  });
-  afterAll(async () => {
-    await rgs.stop();
-    await games.stop();
-  });
+  const { games, rgs } = useConnectedServices({ CLEANUP_TIME_ZONE: 'Europe/Malta' });
 
   it('When startCleanup runs for an environment, then Games holds DEFERRED operations whose ids and archivedAt match what RGS deleted and archived', async () => {
     // Arrange: two servers; Games knows every table under its boId

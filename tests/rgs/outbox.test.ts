@@ -5,7 +5,7 @@ import { startTestGames, TEST_GAMES_TOKEN, type TestGames } from '../support/gam
 import { freshDatabaseUri } from '../support/mongo.js';
 import { freePort } from './support/free-port.js';
 import { createGamesTablesOffline } from './support/games-tables.js';
-import { startTestRgs, type TestRgs } from './support/rgs-app.js';
+import { startTestRgs, useConnectedServices, type TestRgs } from './support/rgs-app.js';
 import { allSent, isCompleted, startCleanup, waitForRun } from './support/runs.js';
 import { seedEnvironment, seedServer, seedTables } from './support/seed.js';
 
@@ -103,16 +103,7 @@ describe('the outbox to Games', () => {
   });
 
   describe('when Games rejects a dispatch as invalid', () => {
-    let games: TestGames;
-    let rgs: TestRgs;
-    beforeAll(async () => {
-      games = await startTestGames({ env: { CLEANUP_LOCK_LIFETIME_MS: '4000' } });
-      rgs = await startTestRgs({ env: { GAMES_URL: games.url, GAMES_API_TOKEN: TEST_GAMES_TOKEN, DISPATCH_MAX_ATTEMPTS: '1000' } });
-    });
-    afterAll(async () => {
-      await rgs.stop();
-      await games.stop();
-    });
+    const { games, rgs } = useConnectedServices({ DISPATCH_MAX_ATTEMPTS: '1000' });
 
     it('Then it is FAILED after one attempt with Games\' code and message, since sending it again cannot succeed', async () => {
       // Arrange: a row Games must refuse (no ids), written past the model's validation

@@ -1,4 +1,3 @@
-import { afterAll, beforeAll } from '@jest/globals';
 import { createLogger } from '../../shared/src/logger.js';
 import { loadGamesConfig } from '../../games/src/config.js';
 import type { SchemaPlugin } from '../../games/src/data-access/game-table.model.js';
@@ -6,6 +5,7 @@ import { startGamesApp, type GamesApp } from '../../games/src/games-app.js';
 import { postGraphql } from './graphql-client.js';
 import { freshDatabaseUri } from './mongo.js';
 import { TEST_SERVICE_ENV } from './test-env.js';
+import { useStarted } from './use-started.js';
 
 export const TEST_GAMES_TOKEN = 'test-games-token';
 
@@ -49,22 +49,7 @@ export async function startTestGames(options: TestGamesOptions = {}): Promise<Te
   };
 }
 
-/**
- * Starts a test Games before the tests of the enclosing `describe` and stops it after them. The
- * returned object forwards to the running instance, so tests write `games.gql(…)` as usual.
- */
+/** A test Games for the tests of the enclosing `describe` (started before them, stopped after). */
 export function useTestGames(options: TestGamesOptions = {}): TestGames {
-  let started: TestGames | undefined;
-  beforeAll(async () => {
-    started = await startTestGames(options);
-  });
-  afterAll(async () => {
-    await started?.stop();
-  });
-  return new Proxy({} as TestGames, {
-    get: (_target, key) => {
-      if (!started) throw new Error('the test Games is used outside its describe block');
-      return Reflect.get(started, key);
-    },
-  });
+  return useStarted(() => startTestGames(options));
 }

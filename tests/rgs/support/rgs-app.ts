@@ -4,7 +4,9 @@ import type { SchemaPlugin } from '../../../rgs/src/data-access/game-table.model
 import type { GamesClient } from '../../../rgs/src/data-access/games.client.js';
 import { startRgsApp, type RgsApp } from '../../../rgs/src/rgs-app.js';
 import { postGraphql } from '../../support/graphql-client.js';
+import { TEST_GAMES_TOKEN, useTestGames, type TestGames } from '../../support/games-app.js';
 import { freshDatabaseUri } from '../../support/mongo.js';
+import { useStarted } from '../../support/use-started.js';
 import { TEST_SERVICE_ENV } from '../../support/test-env.js';
 
 export const TEST_RGS_TOKEN = 'test-rgs-token';
@@ -18,9 +20,15 @@ export interface TestRgs extends RgsApp {
  * Starts RGS in-process on a fresh database and a free port, with test settings: fast Agenda
  * polling and a fast outbox, silent logs. `env` overrides any variable.
  */
-export async function startTestRgs(
-  options: { env?: Record<string, string>; gamesClient?: GamesClient; gameTablePlugins?: SchemaPlugin[]; clock?: () => Date; logger?: Logger } = {},
-): Promise<TestRgs> {
+export interface TestRgsOptions {
+  env?: Record<string, string>;
+  gamesClient?: GamesClient;
+  gameTablePlugins?: SchemaPlugin[];
+  clock?: () => Date;
+  logger?: Logger;
+}
+
+export async function startTestRgs(options: TestRgsOptions = {}): Promise<TestRgs> {
   const config = loadRgsConfig({
     ...TEST_SERVICE_ENV,
     RGS_PORT: '0',
@@ -46,4 +54,14 @@ export async function startTestRgs(
     mongoUri,
     gql: (query, variables = {}, token = TEST_RGS_TOKEN) => postGraphql(app.url, query, variables, token),
   };
+}
+
+/**
+ * A test Games and a test RGS that sends to it, for the tests of the enclosing `describe`.
+ * `rgsEnv` adds RGS settings (the Games URL and token are set here).
+ */
+export function useConnectedServices(rgsEnv: Record<string, string> = {}): { games: TestGames; rgs: TestRgs } {
+  const games = useTestGames({ env: { CLEANUP_LOCK_LIFETIME_MS: '4000' } });
+  const rgs = useStarted(() => startTestRgs({ env: { GAMES_URL: games.url, GAMES_API_TOKEN: TEST_GAMES_TOKEN, ...rgsEnv } }));
+  return { games, rgs };
 }
