@@ -4,6 +4,7 @@ import { createLogger } from '../../shared/src/logger.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
 import { ArchiveOperationService } from '../../games/src/domain/archive-operation.service.js';
 import { OperationStatus } from '../../games/src/domain/cleanup-action.js';
+import { RunAbandonedError } from '../../games/src/domain/errors.js';
 import { ARCHIVED_AT, CLEANUP_MUTATION, OPERATION_QUERY } from '../support/cleanup-mutation.js';
 import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';
@@ -59,6 +60,28 @@ describe('operation status guards and recovery', () => {
     expect(op!.status).toBe(OperationStatus.DEFERRED);
     expect(op!.succeededIds).toHaveLength(50);
     expect(await games.models.GameTableVersion.countDocuments({ gameTableId: { $in: ids }, event: 'update' })).toBe(50);
+  });
+
+  it('When the worker loses its lock mid-run, then the run is abandoned: nothing archived, still IN_PROGRESS, not FAILED', async () => {
+    // Arrange: progress reported after every batch; the listener fails as job.touch() does once
+    // Agenda has cancelled a job whose lock expired
+    const { ids, operationId } = await receive(30);
+    const reporting = new ArchiveOperationService({
+      models: games.models,
+      withTransaction: transactionRunner(games.conn),
+      logger: createLogger({ name: 'test', level: 'silent' }),
+      options: { batchSize: 10, batchPauseMs: 0, progressIntervalMs: 0 },
+    });
+
+    // Act
+    const run = reporting.run(operationId, async () => {
+      throw new Error('job cleanup-game-tables got canceled already');
+    });
+
+    // Assert
+    await expect(run).rejects.toThrow(RunAbandonedError);
+    expect(await games.models.AsyncOperation.findById(operationId).lean()).toMatchObject({ status: OperationStatus.IN_PROGRESS, attempts: 1 });
+    expect(await games.models.GameTable.countDocuments({ _id: { $in: ids }, active: false })).toBe(0);
   });
 
   it('When a FAILED operation is run again, then it stays FAILED and nothing changes', async () => {

@@ -29,7 +29,14 @@ export default async function globalSetup() {
   if (process.env.TEST_MONGODB_URI) return;
   const replSet = await MongoMemoryReplSet.create({
     binary: { systemBinary: mongodBinary(), version: VERSION },
-    replSet: { count: 1, name: 'rs0', storageEngine: 'wiredTiger' },
+    replSet: {
+      count: 1,
+      name: 'rs0',
+      storageEngine: 'wiredTiger',
+      // A transaction whose client was killed holds its locks until this limit (default 60 s);
+      // the fault tests kill workers mid-transaction and should not wait a minute for it.
+      args: ['--setParameter', 'transactionLifetimeLimitSeconds=5'],
+    },
   });
   await replSet.waitUntilRunning();
   globalThis.__REPLSET__ = replSet;

@@ -10,7 +10,7 @@ import type { GameTableDocument } from '../data-access/game-table.model.js';
 import { runPostSaveMiddleware, runPreSaveMiddleware } from '../data-access/save-middleware.js';
 import { bufferVersions, changedBy, toStored, type VersionEntry } from '../data-access/version-history.plugin.js';
 import { OperationStatus } from './cleanup-action.js';
-import { OperationNotFoundError, StaleOperationAttemptError } from './errors.js';
+import { OperationNotFoundError, RunAbandonedError, StaleOperationAttemptError } from './errors.js';
 import { isTransientInfrastructureError } from './transient-error.js';
 
 export type OperationRecord = AsyncOperation & { _id: Types.ObjectId };
@@ -20,6 +20,8 @@ export interface ArchiveOptions {
   batchSize: number;
   /** Pause between batches in milliseconds, to spare the primary (default 500; 0 in tests). */
   batchPauseMs: number;
+  /** At most one progress report (and lock touch) per this many milliseconds (default 1 000). */
+  progressIntervalMs?: number;
 }
 
 /** Called after each batch: the worker touches its Agenda lock and reports progress here. */
@@ -31,7 +33,7 @@ interface BatchOutcome {
 }
 
 /** How often a running operation records its progress and renews its lock, in milliseconds. */
-export const PROGRESS_INTERVAL_MS = 1_000;
+export const DEFAULT_PROGRESS_INTERVAL_MS = 1_000;
 
 /** The fields the archive reads; versions need the tracked ones. */
 const ARCHIVE_PROJECTION = { name: 1, currency: 1, active: 1, archivedAt: 1, createdAt: 1, updatedAt: 1 };
@@ -78,10 +80,14 @@ export class ArchiveOperationService {
     // operations write none, long ones stay visible without a round trip per batch.
     let lastReport = Date.now();
     const reportProgress = async (processed: number) => {
-      if (Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
+      if (Date.now() - lastReport < (this.deps.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS)) return;
       lastReport = Date.now();
       await AsyncOperation.updateOne(guard, { $set: { processedCount: processed } });
-      await onProgress(processed, message.gameTableIds.length);
+      // The listener failing means the worker may not go on (it lost its lock): abandon the run,
+      // leaving the operation IN_PROGRESS for the attempt that takes over.
+      await onProgress(processed, message.gameTableIds.length).catch((cause: unknown) => {
+        throw new RunAbandonedError(String(operationId), cause);
+      });
     };
 
     log.info({ requested: message.gameTableIds.length }, 'archiving game tables');
@@ -99,7 +105,7 @@ export class ArchiveOperationService {
       log.info({ succeeded: outcome.succeeded.length, notFound: outcome.notFound.length }, 'operation deferred for phase 2');
       return finished;
     } catch (err) {
-      if (isTransientInfrastructureError(err) || err instanceof StaleOperationAttemptError) throw err;
+      if (isTransientInfrastructureError(err) || err instanceof StaleOperationAttemptError || err instanceof RunAbandonedError) throw err;
       log.error({ err }, 'archive failed: every change of the operation was rolled back');
       return this.finish(guard, {
         status: OperationStatus.FAILED,

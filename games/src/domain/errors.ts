@@ -21,6 +21,17 @@ export class StaleOperationAttemptError extends Error {
   }
 }
 
+/**
+ * The worker may not go on with this run (Agenda cancelled the job after its lock expired): the
+ * transaction is abandoned and the operation stays IN_PROGRESS for the attempt that takes over.
+ */
+export class RunAbandonedError extends Error {
+  constructor(operationId: string, cause: unknown) {
+    super(`operation ${operationId}: run abandoned: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'RunAbandonedError';
+  }
+}
+
 /** Only DELETE operations are purged in phase 2: ARCHIVE means "keep the tables, just inactive". */
 export class ArchiveOperationsAreKeptError extends BadUserInputError {
   constructor(readonly operationId: string) {
