@@ -11,6 +11,7 @@ import { createGamesClient, type GamesClient } from './data-access/games.client.
 import { registerRgsModels, type RgsModels } from './data-access/rgs-models.js';
 import { CleanupKickoffService } from './domain/cleanup-kickoff.service.js';
 import { CleanupPlanService } from './domain/cleanup-plan.service.js';
+import { DispatchRetryService } from './domain/dispatch-retry.service.js';
 import { EnvironmentCleanupService } from './domain/environment-cleanup.service.js';
 import { GameTableCleanupService } from './domain/game-table-cleanup.service.js';
 import { OutboxDispatcherService } from './domain/outbox-dispatcher.service.js';
@@ -57,7 +58,8 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     const progress = new RunProgress(models);
     const games = options.gamesClient ?? createGamesClient({ url: config.games.url, apiToken: config.games.apiToken.value, timeoutMs: config.dispatch.timeoutMs });
     const dispatcher = new OutboxDispatcherService({ models, games, settings: config.dispatch, logger: logger.child({ component: 'outbox' }) });
-    const cleaner = new GameTableCleanupService({ models, withTransaction, progress, dispatchTrigger: agendaDispatchTrigger(agenda), logger });
+    const dispatchTrigger = agendaDispatchTrigger(agenda);
+    const cleaner = new GameTableCleanupService({ models, withTransaction, progress, dispatchTrigger, logger });
     const chain = new EnvironmentCleanupService({
       models,
       progress,
@@ -85,7 +87,8 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     await scheduleCleanupKickoff(agenda, { cron: config.cleanup.cron, timeZone: config.cleanup.timeZone });
     if (options.workers !== false) await agenda.start();
 
-    const schema = await buildRgsSchema({ kickoff, planner, queries: new RgsQueries(models) });
+    const retries = new DispatchRetryService({ models, dispatchTrigger, logger });
+    const schema = await buildRgsSchema({ kickoff, planner, queries: new RgsQueries(models), retries });
     const service = await serveService({ name: 'rgs', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY }, config);
     logger.info({ games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off' }, 'rgs cleanup settings');
     return { url: service.url, conn, models, agenda, stop: service.stop };

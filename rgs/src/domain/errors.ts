@@ -24,3 +24,19 @@ export class InvalidIdError extends BadUserInputError {
     super(`${argument} must be a 24-character hex ObjectId, got "${value}"`);
   }
 }
+
+export class DispatchNotFoundError extends NotFoundError {
+  constructor(readonly dispatchId: string) {
+    super(`Dispatch ${dispatchId} not found`);
+  }
+}
+
+/** Only a FAILED dispatch is retried by hand; PENDING ones are retried by the outbox itself. */
+export class DispatchNotFailedError extends BadUserInputError {
+  constructor(
+    readonly dispatchId: string,
+    readonly status: string,
+  ) {
+    super(`Dispatch ${dispatchId} is ${status}; only FAILED dispatches can be retried`);
+  }
+}

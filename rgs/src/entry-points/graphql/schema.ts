@@ -3,19 +3,22 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { CleanupKickoffService } from '../../domain/cleanup-kickoff.service.js';
 import type { CleanupPlanService } from '../../domain/cleanup-plan.service.js';
+import type { DispatchRetryService } from '../../domain/dispatch-retry.service.js';
 import type { RgsQueries } from '../../domain/rgs-queries.js';
 import { CleanupPlanResolver } from './cleanup-plan.resolver.js';
 import { CleanupRunResolver } from './cleanup-run.resolver.js';
+import { DispatchResolver } from './dispatch.resolver.js';
 import { EnvironmentResolver } from './environment.resolver.js';
 
 export interface RgsResolverDeps {
   kickoff: CleanupKickoffService;
   planner: CleanupPlanService;
   queries: RgsQueries;
+  retries: DispatchRetryService;
 }
 
 /** The resolver classes of the RGS API; the SDL emitted from them is graphql/rgs.graphql. */
-export const RGS_RESOLVERS = [EnvironmentResolver, CleanupPlanResolver, CleanupRunResolver] as const;
+export const RGS_RESOLVERS = [EnvironmentResolver, CleanupPlanResolver, CleanupRunResolver, DispatchResolver] as const;
 
 /** Builds the RGS schema with resolvers wired to the given services; validation is explicit. */
 export async function buildRgsSchema(deps: RgsResolverDeps): Promise<GraphQLSchema> {
@@ -23,6 +26,7 @@ export async function buildRgsSchema(deps: RgsResolverDeps): Promise<GraphQLSche
     [EnvironmentResolver, new EnvironmentResolver(deps.queries)],
     [CleanupPlanResolver, new CleanupPlanResolver(deps.planner)],
     [CleanupRunResolver, new CleanupRunResolver(deps.kickoff, deps.queries)],
+    [DispatchResolver, new DispatchResolver(deps.retries)],
   ]);
   return buildSchema({
     resolvers: RGS_RESOLVERS,
