@@ -93,7 +93,6 @@ async function main() {
     const actual = await sha256Of(extracted);
     if (actual !== SHA256) fail(`sha256 mismatch for ${MEMBER}: expected ${SHA256}, got ${actual}`);
     chmodSync(extracted, 0o755);
-    mkdirSync(dirname(target), { recursive: true });
     renameSync(extracted, target);
   } catch (err) {
     fail(`could not install mongod: ${err.message}`);
