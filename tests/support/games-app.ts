@@ -2,23 +2,15 @@ import { createLogger } from '../../shared/src/logger.js';
 import { loadGamesConfig } from '../../games/src/config.js';
 import type { SchemaPlugin } from '../../games/src/data-access/game-table.model.js';
 import { startGamesApp, type GamesApp } from '../../games/src/games-app.js';
-import { postGraphql } from './graphql-client.js';
+import { asTestService, type TestService } from './graphql-client.js';
 import { freshDatabaseUri } from './mongo.js';
 import { TEST_SERVICE_ENV } from './test-env.js';
 import { useStarted } from './use-started.js';
 
 export const TEST_GAMES_TOKEN = 'test-games-token';
 
-export interface TestGames extends GamesApp {
-  /** Calls the API with the test token (or `token`, or none with null). */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): ReturnType<typeof postGraphql<T>>;
-  mongoUri: string;
-}
+export type TestGames = TestService<GamesApp>;
 
-/**
- * Starts Games in-process on a fresh database and a free port, with test settings: no pause
- * between batches, fast Agenda polling, silent logs. `env` overrides any variable.
- */
 export interface TestGamesOptions {
   env?: Record<string, string>;
   gameTablePlugins?: SchemaPlugin[];
@@ -26,6 +18,10 @@ export interface TestGamesOptions {
   mongoUri?: string;
 }
 
+/**
+ * Starts Games in-process on a fresh database and a free port, with test settings: no pause
+ * between batches, fast Agenda polling, silent logs. `env` overrides any variable.
+ */
 export async function startTestGames(options: TestGamesOptions = {}): Promise<TestGames> {
   const config = loadGamesConfig({
     ...TEST_SERVICE_ENV,
@@ -42,11 +38,7 @@ export async function startTestGames(options: TestGamesOptions = {}): Promise<Te
     gameTablePlugins: options.gameTablePlugins,
     workers: options.workers,
   });
-  return {
-    ...app,
-    mongoUri,
-    gql: (query, variables = {}, token = TEST_GAMES_TOKEN) => postGraphql(app.url, query, variables, token),
-  };
+  return asTestService(app, mongoUri, TEST_GAMES_TOKEN);
 }
 
 /** A test Games for the tests of the enclosing `describe` (started before them, stopped after). */

@@ -22,3 +22,14 @@ export async function postGraphql<T = Record<string, any>>(
   });
   return { status: res.status, body: (await res.json()) as GraphqlResponse<T>['body'] };
 }
+
+/** A service started in-process for tests: the app, its database, and an authenticated client. */
+export type TestService<App> = App & {
+  /** Calls the API with the test token (or `token`, or none with null). */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphqlResponse<T>>;
+  mongoUri: string;
+};
+
+export function asTestService<App extends { url: string }>(app: App, mongoUri: string, testToken: string): TestService<App> {
+  return { ...app, mongoUri, gql: (query, variables = {}, token = testToken) => postGraphql(app.url, query, variables, token) };
+}

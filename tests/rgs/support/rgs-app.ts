@@ -3,7 +3,7 @@ import { loadRgsConfig } from '../../../rgs/src/config.js';
 import type { SchemaPlugin } from '../../../rgs/src/data-access/game-table.model.js';
 import type { GamesClient } from '../../../rgs/src/data-access/games.client.js';
 import { startRgsApp, type RgsApp } from '../../../rgs/src/rgs-app.js';
-import { postGraphql } from '../../support/graphql-client.js';
+import { asTestService, type TestService } from '../../support/graphql-client.js';
 import { TEST_GAMES_TOKEN, useTestGames, type TestGames } from '../../support/games-app.js';
 import { freshDatabaseUri } from '../../support/mongo.js';
 import { useStarted } from '../../support/use-started.js';
@@ -11,15 +11,8 @@ import { TEST_SERVICE_ENV } from '../../support/test-env.js';
 
 export const TEST_RGS_TOKEN = 'test-rgs-token';
 
-export interface TestRgs extends RgsApp {
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): ReturnType<typeof postGraphql<T>>;
-  mongoUri: string;
-}
+export type TestRgs = TestService<RgsApp>;
 
-/**
- * Starts RGS in-process on a fresh database and a free port, with test settings: fast Agenda
- * polling and a fast outbox, silent logs. `env` overrides any variable.
- */
 export interface TestRgsOptions {
   env?: Record<string, string>;
   gamesClient?: GamesClient;
@@ -28,6 +21,10 @@ export interface TestRgsOptions {
   logger?: Logger;
 }
 
+/**
+ * Starts RGS in-process on a fresh database and a free port, with test settings: fast Agenda
+ * polling and a fast outbox, silent logs. `env` overrides any variable.
+ */
 export async function startTestRgs(options: TestRgsOptions = {}): Promise<TestRgs> {
   const config = loadRgsConfig({
     ...TEST_SERVICE_ENV,
@@ -49,11 +46,7 @@ export async function startTestRgs(options: TestRgsOptions = {}): Promise<TestRg
     gameTablePlugins: options.gameTablePlugins,
     clock: options.clock,
   });
-  return {
-    ...app,
-    mongoUri,
-    gql: (query, variables = {}, token = TEST_RGS_TOKEN) => postGraphql(app.url, query, variables, token),
-  };
+  return asTestService(app, mongoUri, TEST_RGS_TOKEN);
 }
 
 /**
