@@ -3,21 +3,12 @@ import { ARCHIVED_AT, CLEANUP_MUTATION } from '../support/cleanup-mutation.js';
 import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';
 import { useTestGames } from '../support/games-app.js';
-import { startServiceProcess } from '../support/service-process.js';
+import { startGamesWorkerProcess } from '../support/service-process.js';
 
 /** Two Games worker processes on one database share the queue: each operation runs exactly once. */
 describe('two Games worker processes on one database', () => {
   const games = useTestGames({ workers: false });
-  const workerEnv = () => ({
-    GAMES_MONGODB_URI: games.mongoUri,
-    GAMES_PORT: '0',
-    GAMES_API_TOKEN: 'fault-test',
-    LOG_LEVEL: 'warn',
-    CLEANUP_BATCH_SIZE: '50',
-    CLEANUP_BATCH_PAUSE_MS: '50',
-    AGENDA_PROCESS_EVERY_MS: '100',
-    JOB_LOCK_LIFETIME_MS: '8000',
-  });
+  const startWorker = () => startGamesWorkerProcess(games.mongoUri, { CLEANUP_BATCH_PAUSE_MS: '50' });
 
   it('When both workers poll the same queue, then every operation is archived once, by one attempt', async () => {
     // Arrange: eight operations of 100 tables each, queued before any worker runs
@@ -29,7 +20,7 @@ describe('two Games worker processes on one database', () => {
     }
 
     // Act
-    const workers = [startServiceProcess('games/src/main.js', workerEnv()), startServiceProcess('games/src/main.js', workerEnv())];
+    const workers = [startWorker(), startWorker()];
     try {
       const ids = operations.map((op) => op.id);
       const done = await eventually(

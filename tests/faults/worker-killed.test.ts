@@ -3,7 +3,7 @@ import { ARCHIVED_AT, CLEANUP_MUTATION } from '../support/cleanup-mutation.js';
 import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';
 import { useTestGames } from '../support/games-app.js';
-import { startServiceProcess } from '../support/service-process.js';
+import { startGamesWorkerProcess, type ServiceProcess } from '../support/service-process.js';
 
 /**
  * Fault: the Games worker process is killed with SIGKILL in the middle of an operation. Its
@@ -13,27 +13,22 @@ import { startServiceProcess } from '../support/service-process.js';
 describe('a Games worker killed with SIGKILL mid-operation', () => {
   // The API in this process (no workers); the workers are real processes on the same database.
   const games = useTestGames({ workers: false });
-  const workerEnv = () => ({
-    GAMES_MONGODB_URI: games.mongoUri,
-    GAMES_PORT: '0',
-    GAMES_API_TOKEN: 'fault-test',
-    LOG_LEVEL: 'warn',
-    CLEANUP_BATCH_SIZE: '50',
-    CLEANUP_BATCH_PAUSE_MS: '300',
-    // Longer than the test server's transactionLifetimeLimitSeconds (5 s): the killed worker's
-    // transaction can hold its locks that long, and the next worker must not lose its lock meanwhile.
-    CLEANUP_LOCK_LIFETIME_MS: '8000',
-    AGENDA_PROCESS_EVERY_MS: '200',
-    JOB_LOCK_LIFETIME_MS: '8000',
-  });
+  const startWorker = () =>
+    startGamesWorkerProcess(games.mongoUri, {
+      CLEANUP_BATCH_PAUSE_MS: '300',
+      // Longer than the test server's transactionLifetimeLimitSeconds (5 s): the killed worker's
+      // transaction can hold its locks that long, and the next worker must not lose its lock meanwhile.
+      CLEANUP_LOCK_LIFETIME_MS: '8000',
+      AGENDA_PROCESS_EVERY_MS: '200',
+    });
   const operation = (id: string) => games.models.AsyncOperation.findById(id).lean();
 
   it('When the worker dies mid-run, then nothing is archived until another worker takes over and archives every table once', async () => {
     // Arrange: 500 tables in 10 batches with pauses, so the run takes a few seconds
     const ids = await createGameTables(games.models.GameTable, 500);
     const received = (await games.gql(CLEANUP_MUTATION, { ids, actionType: 'DELETE', archivedAt: ARCHIVED_AT })).body.data!.cleanupGameTables;
-    const first = startServiceProcess('games/src/main.js', workerEnv());
-    let second: ReturnType<typeof startServiceProcess> | undefined;
+    const first = startWorker();
+    let second: ServiceProcess | undefined;
     try {
       await eventually(() => operation(received.id), (op) => op?.status === 'IN_PROGRESS' && op.processedCount > 0, { timeoutMs: 30_000 });
 
@@ -46,7 +41,7 @@ describe('a Games worker killed with SIGKILL mid-operation', () => {
       expect((await operation(received.id))!.status).toBe('IN_PROGRESS');
 
       // Act: a new worker process comes up
-      second = startServiceProcess('games/src/main.js', workerEnv());
+      second = startWorker();
 
       // Assert: it takes the job over once the lock expires and finishes it
       const done = await eventually(() => operation(received.id), (op) => op?.status === 'DEFERRED', { timeoutMs: 60_000, intervalMs: 200 });

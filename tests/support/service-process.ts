@@ -37,3 +37,20 @@ export function startServiceProcess(entry: string, env: Record<string, string>):
     },
   };
 }
+
+/**
+ * A Games worker as a real process on `mongoUri`, the way the fault tests run it: batches of 50,
+ * fast polling, warnings only. `env` overrides any variable.
+ */
+export function startGamesWorkerProcess(mongoUri: string, env: Record<string, string> = {}): ServiceProcess {
+  return startServiceProcess('games/src/main.js', {
+    GAMES_MONGODB_URI: mongoUri,
+    GAMES_PORT: '0',
+    GAMES_API_TOKEN: 'fault-test',
+    LOG_LEVEL: 'warn',
+    CLEANUP_BATCH_SIZE: '50',
+    AGENDA_PROCESS_EVERY_MS: '100',
+    JOB_LOCK_LIFETIME_MS: '8000',
+    ...env,
+  });
+}
