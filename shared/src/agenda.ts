@@ -1,6 +1,7 @@
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
+import { JobNotificationChannel } from './job-notification-channel.js';
 import type { Logger } from './logger.js';
 
 export interface AgendaFactoryOptions {
@@ -8,7 +9,10 @@ export interface AgendaFactoryOptions {
   db: Db;
   /** Identifies this worker in job locks (`lastModifiedBy`). */
   name: string;
-  /** How often to poll for due jobs, in milliseconds. A number, never a string: see DEVELOPERS.md. */
+  /**
+   * How often to poll for due jobs, in milliseconds. A number, never a string: see DEVELOPERS.md.
+   * Jobs saved while running start at once through the change-stream channel; polling is the fallback.
+   */
   processEveryMs: number;
   /**
    * Lock lifetime of jobs defined without one, in milliseconds. Agenda also keeps a timer of half
@@ -27,8 +31,13 @@ export const AGENDA_DRAIN_TIMEOUT_MS = 10_000;
  * then calls `agenda.start()`; `stopAgenda()` belongs in the shutdown sequence.
  */
 export async function createAgenda(options: AgendaFactoryOptions): Promise<Agenda> {
+  const notificationChannel = new JobNotificationChannel(options.db);
+  // An EventEmitter 'error' without a listener would crash the process; the channel reconnects by
+  // itself (a MongoDB outage), and polling covers the gap.
+  notificationChannel.on('error', (err) => options.logger.warn({ err }, 'job notification channel error; polling meanwhile'));
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: options.db }),
+    notificationChannel,
     name: options.name,
     processEvery: options.processEveryMs,
     defaultLockLifetime: options.defaultLockLifetimeMs,
