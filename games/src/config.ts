@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import {
+  ConfigError,
   baseEnvSchema,
+  emptyAsUnset,
   mongoUri,
   nonNegativeInt,
   optionalString,
@@ -9,6 +12,7 @@ import {
   resolveServiceConfig,
   type ServiceConfig,
 } from '../../shared/src/config.js';
+import { MAX_IDS_PER_REQUEST } from './domain/cleanup-action.js';
 
 const gamesEnvSchema = baseEnvSchema.extend({
   GAMES_MONGODB_URI: mongoUri,
@@ -16,8 +20,8 @@ const gamesEnvSchema = baseEnvSchema.extend({
   GAMES_API_TOKEN: optionalString,
   CLEANUP_BATCH_SIZE: positiveInt(100),
   CLEANUP_BATCH_PAUSE_MS: nonNegativeInt(500),
-  /** How long the worker's lock lasts without a touch; it touches after every batch. */
-  CLEANUP_LOCK_LIFETIME_MS: positiveInt(10 * 60_000),
+  /** The worker's lock lifetime; unset: JOB_LOCK_LIFETIME_MS. Renewed on a timer while it works. */
+  CLEANUP_LOCK_LIFETIME_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).optional()),
   MESSAGE_RETENTION_DAYS: positiveInt(30),
 });
 
@@ -29,9 +33,32 @@ export interface GamesConfig extends ServiceConfig {
 
 export const GAMES_DEV_TOKEN = 'games-dev-token';
 
+/**
+ * The most an operation may spend pausing between batches, in milliseconds: a third of MongoDB's
+ * default transaction lifetime (transactionLifetimeLimitSeconds = 60), which aborts a transaction
+ * held open longer, leaving the rest for the writes themselves on a loaded primary.
+ */
+export const MAX_TRANSACTION_PAUSE_MS = 20_000;
+
+/**
+ * Refuses batch settings whose pauses alone would keep one operation's transaction (up to
+ * MAX_IDS_PER_REQUEST ids) open near MongoDB's transaction lifetime: such an operation is aborted
+ * by the server every time and never finishes.
+ */
+export function checkTransactionPauses(batchSize: number, batchPauseMs: number): void {
+  const pauses = Math.ceil(MAX_IDS_PER_REQUEST / batchSize) - 1;
+  const pausedMs = pauses * batchPauseMs;
+  if (pausedMs > MAX_TRANSACTION_PAUSE_MS) {
+    throw new ConfigError([
+      `CLEANUP_BATCH_SIZE=${batchSize} with CLEANUP_BATCH_PAUSE_MS=${batchPauseMs}: a ${MAX_IDS_PER_REQUEST}-id operation would pause ${pausedMs} ms inside its transaction (at most ${MAX_TRANSACTION_PAUSE_MS} ms; MongoDB aborts transactions after 60 s). Raise the batch size or shorten the pause.`,
+    ]);
+  }
+}
+
 /** Reads and validates the Games configuration once; a bad value names its variable. */
 export function loadGamesConfig(env: NodeJS.ProcessEnv): GamesConfig {
   const parsed = parseConfig(gamesEnvSchema, env);
+  checkTransactionPauses(parsed.CLEANUP_BATCH_SIZE, parsed.CLEANUP_BATCH_PAUSE_MS);
   return {
     ...resolveServiceConfig(parsed, {
       mongoUri: parsed.GAMES_MONGODB_URI,
@@ -41,7 +68,7 @@ export function loadGamesConfig(env: NodeJS.ProcessEnv): GamesConfig {
     cleanup: {
       batchSize: parsed.CLEANUP_BATCH_SIZE,
       batchPauseMs: parsed.CLEANUP_BATCH_PAUSE_MS,
-      lockLifetimeMs: parsed.CLEANUP_LOCK_LIFETIME_MS,
+      lockLifetimeMs: parsed.CLEANUP_LOCK_LIFETIME_MS ?? parsed.JOB_LOCK_LIFETIME_MS,
     },
     messageRetentionDays: parsed.MESSAGE_RETENTION_DAYS,
   };

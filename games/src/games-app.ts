@@ -5,6 +5,7 @@ import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
 import { connectMongo, ensureCollections } from '../../shared/src/mongo/connect.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
+import { stalledJobCheck } from '../../shared/src/stalled-jobs.js';
 import type { GamesConfig } from './config.js';
 import type { SchemaPlugin } from './data-access/game-table.model.js';
 import { registerGamesModels, type GamesModels } from './data-access/games-models.js';
@@ -15,7 +16,7 @@ import { OperationQueries } from './domain/operation-queries.js';
 import { PurgeArchivedService } from './domain/purge-archived.service.js';
 import { RestoreArchivedService } from './domain/restore-archived.service.js';
 import { buildGamesSchema } from './entry-points/graphql/schema.js';
-import { agendaCleanupScheduler, defineCleanupGameTablesWorker } from './entry-points/jobs/cleanup-game-tables.worker.js';
+import { CLEANUP_GAME_TABLES_JOB, agendaCleanupScheduler, defineCleanupGameTablesWorker } from './entry-points/jobs/cleanup-game-tables.worker.js';
 import { scheduleIntegrationMessageRetention } from './entry-points/jobs/integration-message-retention.job.js';
 import { EXAMPLE_QUERY } from './entry-points/graphql/example-query.js';
 
@@ -67,7 +68,9 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     const purger = new PurgeArchivedService({ models, withTransaction, logger });
     const restorer = new RestoreArchivedService({ models, withTransaction, logger });
 
-    const schema = await buildGamesSchema({ cleanupRequests, queries: new OperationQueries(models), purger, restorer });
+    const workerJobStalled = stalledJobCheck(conn.db!, { jobNames: [CLEANUP_GAME_TABLES_JOB], dataKey: 'operationId', lockLifetimeMs: config.cleanup.lockLifetimeMs });
+    const queries = new OperationQueries(models, workerJobStalled);
+    const schema = await buildGamesSchema({ cleanupRequests, queries, purger, restorer });
     const service = await serveService({ name: 'games', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY }, config);
     return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {

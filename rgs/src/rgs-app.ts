@@ -5,6 +5,7 @@ import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
 import { connectMongo, ensureCollections } from '../../shared/src/mongo/connect.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
+import { stalledJobCheck } from '../../shared/src/stalled-jobs.js';
 import type { RgsConfig } from './config.js';
 import type { SchemaPlugin } from './data-access/game-table.model.js';
 import { createGamesClient, type GamesClient } from './data-access/games.client.js';
@@ -19,8 +20,8 @@ import { RgsQueries } from './domain/rgs-queries.js';
 import { RunProgress } from './domain/run-progress.js';
 import { EXAMPLE_QUERY } from './entry-points/graphql/example-query.js';
 import { buildRgsSchema } from './entry-points/graphql/schema.js';
-import { agendaKickoffScheduler, defineCleanupKickoffJob, scheduleCleanupKickoff } from './entry-points/jobs/cleanup-kickoff.job.js';
-import { agendaChainScheduler, defineCleanupEnvironmentJob } from './entry-points/jobs/environment-cleanup.job.js';
+import { CLEANUP_KICKOFF_JOB, agendaKickoffScheduler, defineCleanupKickoffJob, scheduleCleanupKickoff } from './entry-points/jobs/cleanup-kickoff.job.js';
+import { CLEANUP_ENVIRONMENT_JOB, agendaChainScheduler, defineCleanupEnvironmentJob } from './entry-points/jobs/environment-cleanup.job.js';
 import { agendaDispatchTrigger, defineDispatchToGamesJob, scheduleDispatchToGames } from './entry-points/jobs/outbox-dispatch.job.js';
 
 export interface RgsApp {
@@ -88,7 +89,8 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     if (options.workers !== false) await agenda.start();
 
     const retries = new DispatchRetryService({ models, dispatchTrigger, logger });
-    const schema = await buildRgsSchema({ kickoff, planner, queries: new RgsQueries(models), retries });
+    const runJobStalled = stalledJobCheck(conn.db!, { jobNames: [CLEANUP_KICKOFF_JOB, CLEANUP_ENVIRONMENT_JOB], dataKey: 'runId', lockLifetimeMs });
+    const schema = await buildRgsSchema({ kickoff, planner, queries: new RgsQueries(models, runJobStalled), retries });
     const service = await serveService({ name: 'rgs', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY }, config);
     logger.info({ games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off' }, 'rgs cleanup settings');
     return { url: service.url, conn, models, agenda, stop: service.stop };

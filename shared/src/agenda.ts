@@ -1,6 +1,7 @@
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
+import { JobHeartbeats, heartbeatsOf } from './job-heartbeat.js';
 import { JobNotificationChannel } from './job-notification-channel.js';
 import type { Logger } from './logger.js';
 
@@ -15,15 +16,20 @@ export interface AgendaFactoryOptions {
    */
   processEveryMs: number;
   /**
-   * Lock lifetime of jobs defined without one, in milliseconds. Agenda also keeps a timer of half
-   * this per running job, so tests use a short one to let the process exit promptly.
+   * Lock lifetime of jobs defined without one, in milliseconds (JOB_LOCK_LIFETIME_MS, default 30 000).
+   * Running jobs renew it on a timer (shared/src/job-heartbeat.ts), so it only bounds how long a
+   * crashed process's job waits for another worker. Agenda also keeps a timer of half this per
+   * running job, so tests use a short one to let the process exit promptly.
    */
   defaultLockLifetimeMs: number;
   logger: Logger;
 }
 
-/** How long shutdown waits for running jobs to finish before leaving their locks to expire. */
-export const AGENDA_DRAIN_TIMEOUT_MS = 10_000;
+/** How long shutdown waits for running jobs to finish before handing them over, in milliseconds. */
+export const AGENDA_DRAIN_TIMEOUT_MS = 8_000;
+
+/** How long handed-over jobs get to reach their next step and stop, in milliseconds. */
+export const AGENDA_HAND_OVER_GRACE_MS = 3_000;
 
 /**
  * Creates Agenda on an already-connected database and waits until it is ready: an Agenda whose
@@ -45,6 +51,7 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
     removeOnComplete: false,
   });
   await agenda.ready;
+  JobHeartbeats.attach(agenda, options.db, options.logger);
   agenda.on('error', (err) => options.logger.error({ err }, 'agenda error'));
   agenda.on('fail', (err, job) => {
     if (typeof err === 'string') return; // a notification from another process; that process logs it
@@ -53,13 +60,55 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
   return agenda;
 }
 
+/** The part of Agenda's JobProcessor (agenda/dist/JobProcessor.js) that shutdown has to reach. */
+interface JobProcessorInternals {
+  isRunning: boolean;
+  processInterval?: NodeJS.Timeout;
+  notificationUnsubscribe?: () => void;
+  lockedJobs: Array<{ attrs: { _id?: unknown } }>;
+}
+
+/** Jobs this process locked, for `handOverJobs`; empty when Agenda was never started. */
+export interface TakenJobs {
+  lockedIds(): unknown[];
+}
+
 /**
- * Stops Agenda at shutdown: waits (up to `AGENDA_DRAIN_TIMEOUT_MS`) for running jobs to finish.
- * Draining, not `agenda.stop()`: stop() unlocks jobs that are still writing, so another worker could
- * start them while their writes here fail on the connection closed next. A job still running at
- * the deadline keeps its lock until the lock expires; every job is safe to run again.
+ * Shutdown, step 1: take no new job. Agenda's `drain()` stops polling but still starts jobs it has
+ * already locked and queued (and jobs a notification locks meanwhile), so the processor is marked
+ * stopped first: `runOrRetry` then refuses to start anything. Running jobs go on.
  */
-export async function stopAgenda(agenda: Agenda, logger: Logger): Promise<void> {
+export function stopTakingJobs(agenda: Agenda): TakenJobs {
+  const processor = (agenda as unknown as { jobProcessor?: JobProcessorInternals }).jobProcessor;
+  if (!processor) return { lockedIds: () => [] };
+  processor.isRunning = false;
+  clearInterval(processor.processInterval);
+  processor.processInterval = undefined;
+  processor.notificationUnsubscribe?.();
+  processor.notificationUnsubscribe = undefined;
+  return { lockedIds: () => processor.lockedJobs.map((job) => job.attrs._id) };
+}
+
+/**
+ * Shutdown, step 2: lets running jobs finish for up to `AGENDA_DRAIN_TIMEOUT_MS`, then hands the
+ * rest over (they stop at their next step, up to `AGENDA_HAND_OVER_GRACE_MS`), then releases
+ * every job this process still holds: unlocked and, if it had started, due now. Another process
+ * (or this one restarted) takes them within one poll instead of waiting for the locks to expire.
+ * At most about 11 s with the defaults.
+ */
+export async function handOverJobs(agenda: Agenda, taken: TakenJobs, logger: Logger): Promise<void> {
   const drained = await agenda.drain(AGENDA_DRAIN_TIMEOUT_MS);
-  if (drained.timedOut) logger.warn({ running: drained.running }, 'jobs still running at shutdown; their locks will expire');
+  if (drained.timedOut) {
+    const stuck = await heartbeatsOf(agenda).handOverAll(AGENDA_HAND_OVER_GRACE_MS);
+    logger.warn({ running: drained.running, stuck }, 'jobs still running at the drain deadline were handed over');
+  }
+  const ids = taken.lockedIds();
+  if (ids.length === 0) return;
+  const released = await heartbeatsOf(agenda).releaseHeld(ids, agenda.attrs.name ?? '');
+  logger.info({ released }, 'released the jobs this process held');
+}
+
+/** Both shutdown steps, for callers with nothing to do in between (tests, scripts). */
+export async function stopAgenda(agenda: Agenda, logger: Logger): Promise<void> {
+  await handOverJobs(agenda, stopTakingJobs(agenda), logger);
 }

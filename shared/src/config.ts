@@ -13,7 +13,7 @@ export class ConfigError extends Error {
 }
 
 /** An empty variable counts as unset, so `FOO=` in a .env file falls back to the default. */
-const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+export const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
 
 export const optionalString = z.preprocess(emptyAsUnset, z.string().optional());
 
@@ -52,8 +52,11 @@ export const baseEnvSchema = z.object({
   PATH: optionalString,
   /** How often Agenda polls for due jobs. */
   AGENDA_PROCESS_EVERY_MS: positiveInt(2_000),
-  /** Default lock lifetime of a service's jobs; long jobs renew it while they work. */
-  JOB_LOCK_LIFETIME_MS: positiveInt(10 * 60_000),
+  /**
+   * Lock lifetime of a service's jobs: how long a crashed process's job waits for another worker.
+   * Running jobs renew it on a timer (a third of it), so it need not cover the longest job.
+   */
+  JOB_LOCK_LIFETIME_MS: positiveInt(30_000),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;

@@ -1,10 +1,13 @@
-import { stopAgenda } from './agenda.js';
+import { handOverJobs, stopTakingJobs } from './agenda.js';
 import type { ServiceConfig } from './config.js';
 import { startGraphqlService, type GraphqlServiceOptions } from './http/graphql-service.js';
 
 export interface RunningService {
   url: string;
-  /** Stops HTTP (no new work), then Agenda (running jobs drained), then the MongoDB connection. */
+  /**
+   * Takes no new job, stops HTTP (no new work), drains Agenda and hands unfinished jobs over, then
+   * closes the MongoDB connection.
+   */
   stop(): Promise<void>;
 }
 
@@ -19,8 +22,10 @@ export async function serveService(parts: ServiceParts, config: ServiceConfig): 
   return {
     url: http.url,
     stop: async () => {
+      // Jobs first: no job may start while HTTP drains its requests.
+      const taken = stopTakingJobs(options.agenda);
       await http.stop();
-      await stopAgenda(options.agenda, options.logger);
+      await handOverJobs(options.agenda, taken, options.logger);
       await options.conn.close();
     },
   };

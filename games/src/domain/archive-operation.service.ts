@@ -20,11 +20,14 @@ export interface ArchiveOptions {
   batchSize: number;
   /** Pause between batches in milliseconds, to spare the primary (default 500; 0 in tests). */
   batchPauseMs: number;
-  /** At most one progress report (and lock touch) per this many milliseconds (default 1 000). */
+  /** At most one progress write per this many milliseconds (default 1 000). */
   progressIntervalMs?: number;
 }
 
-/** Called after each batch: the worker touches its Agenda lock and reports progress here. */
+/**
+ * Called before every batch (and at the start of every transaction attempt): the worker checks its
+ * lease here and rejects once its lock is lost, so the run stops at its next step. No I/O.
+ */
 export type ProgressListener = (processed: number, total: number) => Promise<void>;
 
 interface BatchOutcome {
@@ -32,7 +35,7 @@ interface BatchOutcome {
   notFound: Types.ObjectId[];
 }
 
-/** How often a running operation records its progress and renews its lock, in milliseconds. */
+/** How often a running operation records its progress, in milliseconds. */
 export const DEFAULT_PROGRESS_INTERVAL_MS = 1_000;
 
 /** The fields the archive reads; versions need the tracked ones. */
@@ -76,18 +79,18 @@ export class ArchiveOperationService {
     if (!message) throw new Error(`integration message ${String(operation.messageId)} of operation ${String(operationId)} is missing`);
 
     const guard = { _id: operationId, status: OperationStatus.IN_PROGRESS, attempts: operation.attempts };
-    // Progress (and the worker's lock touch) is written at most once per interval: short
-    // operations write none, long ones stay visible without a round trip per batch.
+    // Progress is written at most once per interval: short operations write none, long ones stay
+    // visible without a round trip per batch. The listener (the lease check) runs every time.
     let lastReport = Date.now();
     const reportProgress = async (processed: number) => {
-      if (Date.now() - lastReport < (this.deps.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS)) return;
-      lastReport = Date.now();
-      await AsyncOperation.updateOne(guard, { $set: { processedCount: processed } });
       // The listener failing means the worker may not go on (it lost its lock): abandon the run,
       // leaving the operation IN_PROGRESS for the attempt that takes over.
       await onProgress(processed, message.gameTableIds.length).catch((cause: unknown) => {
         throw new RunAbandonedError(String(operationId), cause);
       });
+      if (Date.now() - lastReport < (this.deps.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS)) return;
+      lastReport = Date.now();
+      await AsyncOperation.updateOne(guard, { $set: { processedCount: processed } });
     };
 
     log.info({ requested: message.gameTableIds.length }, 'archiving game tables');
@@ -124,6 +127,9 @@ export class ArchiveOperationService {
     reportProgress: (processed: number) => Promise<void>,
   ): Promise<BatchOutcome> {
     const { GameTable } = this.deps.models;
+    // Each transaction attempt starts with a lease check: a worker retrying write conflicts left by
+    // a dead worker's transaction stops here once it has lost its lock.
+    await reportProgress(0);
     // One read for the whole operation (at most 500 ids, only the tracked fields), straight from
     // the driver; the documents are hydrated so the model's save middleware runs on each.
     const raw = await GameTable.collection.find({ _id: { $in: ids } }, { projection: ARCHIVE_PROJECTION, session }).toArray();

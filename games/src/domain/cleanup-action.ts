@@ -1,3 +1,6 @@
+/** RGS sends at most this many ids per request (the seed's slice of 500). */
+export const MAX_IDS_PER_REQUEST = 500;
+
 /** What RGS asks for. Both archive in phase 1; only DELETE operations are purged in phase 2. */
 export enum CleanupAction {
   DELETE = 'DELETE',

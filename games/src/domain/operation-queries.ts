@@ -1,7 +1,8 @@
 import { Types } from 'mongoose';
+import { neverStalled, type StalledCheck } from '../../../shared/src/stalled-jobs.js';
 import type { GamesModels } from '../data-access/games-models.js';
 import type { OperationRecord } from './archive-operation.service.js';
-import type { CleanupAction, OperationStatus } from './cleanup-action.js';
+import { OperationStatus, type CleanupAction } from './cleanup-action.js';
 
 /** Page sizes are capped so one request cannot read a whole collection. */
 export const MAX_PAGE_SIZE = 500;
@@ -17,7 +18,16 @@ const limit = (first: number) => Math.min(Math.max(first, 0), MAX_PAGE_SIZE);
 
 /** Read side of the Games API: operations, game tables and their versions. */
 export class OperationQueries {
-  constructor(private readonly models: GamesModels) {}
+  constructor(
+    private readonly models: GamesModels,
+    /** Whether an operation's worker job holds a lock without a heartbeat. */
+    private readonly workerJobStalled: StalledCheck = neverStalled,
+  ) {}
+
+  /** An IN_PROGRESS operation whose worker job holds a lock without a heartbeat: its worker died or hangs. */
+  async isStalled(operation: Pick<OperationRecord, '_id' | 'status'>): Promise<boolean> {
+    return operation.status === OperationStatus.IN_PROGRESS && this.workerJobStalled(String(operation._id));
+  }
 
   async operation(id: string): Promise<OperationRecord | null> {
     const objectId = toObjectId(id);

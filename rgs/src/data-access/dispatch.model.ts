@@ -17,6 +17,11 @@ export interface Dispatch {
   /** When the dispatcher may (re)try; while a call is in flight, the end of its claim. */
   nextAttemptAt: Date;
   lastError: string | null;
+  /**
+   * While a failed send waits for its retry, the same as nextAttemptAt (else null or stale): tells a
+   * row that is backing off from one whose call is in flight, so recovery pulls only the former forward.
+   */
+  backoffUntil: Date | null;
   gamesOperationId: string | null;
   sentAt: Date | null;
   createdAt: Date;
@@ -37,6 +42,7 @@ export function createDispatchModel(conn: Connection): DispatchModel {
       attempts: { type: Number, default: 0 },
       nextAttemptAt: { type: Date, required: true },
       lastError: { type: String, default: null },
+      backoffUntil: { type: Date, default: null },
       gamesOperationId: { type: String, default: null },
       sentAt: { type: Date, default: null },
     },

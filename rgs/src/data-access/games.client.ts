@@ -19,7 +19,12 @@ export interface GamesOperationRef {
 /** The part of the Games API RGS uses. */
 export interface GamesClient {
   cleanupGameTables(call: CleanupGameTablesCall): Promise<GamesOperationRef>;
+  /** True when Games' /health answers 200 (in at most a few seconds); absent: never probed. */
+  isHealthy?(): Promise<boolean>;
 }
+
+/** How long the outbox's health probe of Games may take, in milliseconds. */
+export const GAMES_HEALTH_TIMEOUT_MS = 2_000;
 
 /**
  * A call Games answered with a GraphQL error that sending again will not fix (BAD_USER_INPUT:
@@ -39,7 +44,8 @@ const PERMANENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED'])
 
 /** The Games client over HTTP (graphql-request), with the typed document generated from graphql/operations/games. */
 export function createGamesClient(options: { url: string; apiToken: string; timeoutMs: number }): GamesClient {
-  const client = new GraphQLClient(`${options.url.replace(/\/$/, '')}/graphql`, {
+  const base = options.url.replace(/\/$/, '');
+  const client = new GraphQLClient(`${base}/graphql`, {
     headers: { authorization: `Bearer ${options.apiToken}` },
   });
   return {
@@ -59,6 +65,12 @@ export function createGamesClient(options: { url: string; apiToken: string; time
       } catch (err) {
         throw describeFailure(err);
       }
+    },
+    async isHealthy() {
+      return fetch(`${base}/health`, { signal: AbortSignal.timeout(GAMES_HEALTH_TIMEOUT_MS) }).then(
+        (res) => res.ok,
+        () => false,
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { JobLockLostError } from '../../../shared/src/job-heartbeat.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import { archivedAtFor } from './archived-at.js';
@@ -80,6 +81,8 @@ export class CleanupKickoffService {
       await this.deps.progress.kickoffDone(runId);
       log.info({ environments: queued }, 'kickoff done');
     } catch (err) {
+      // A lost lock is not a failed run: the worker now holding the kickoff redoes it (it is idempotent).
+      if (err instanceof JobLockLostError) throw err;
       log.error({ err }, 'kickoff failed');
       await this.deps.progress.fail(runId, `kickoff: ${err instanceof Error ? err.message : String(err)}`);
       throw err;

@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { JobLockLostError } from '../../../shared/src/job-heartbeat.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import type { GameTableCleanupService, Heartbeat } from './game-table-cleanup.service.js';
@@ -62,6 +63,8 @@ export class EnvironmentCleanupService {
         trafficSince: trafficSince(new Date(), this.deps.trafficLookbackDays),
       }, heartbeat);
     } catch (err) {
+      // A lost lock is not the server's fault: the link stops, and the worker now holding it redoes it.
+      if (err instanceof JobLockLostError) throw err;
       failure = `server ${server.name} (${String(server._id)}): ${err instanceof Error ? err.message : String(err)}`;
       serverLog.error({ err }, 'server cleanup failed; the chain continues with the next server');
     }

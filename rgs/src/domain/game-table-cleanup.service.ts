@@ -20,7 +20,10 @@ export interface ServerCleanup {
   trafficSince: Date | null;
 }
 
-/** Called after each committed slice: the job renews its lock here. */
+/**
+ * Called after each committed slice: rejects (JobLockLostError) once the job's lock is lost or the
+ * process hands its jobs over, so the work stops there. The lock itself is renewed on a timer.
+ */
 export type Heartbeat = () => Promise<void>;
 
 export interface ServerCleanupResult {

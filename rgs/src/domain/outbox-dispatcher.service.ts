@@ -47,12 +47,49 @@ export class OutboxDispatcherService {
   async dispatchDue(heartbeat: Heartbeat = async () => {}): Promise<DispatchRound> {
     const round: DispatchRound = { sent: 0, retried: 0, failed: 0 };
     const roundStart = new Date();
+    // Games answering again ends every backoff: first a probe when nothing is due, then each success.
+    if (await this.gamesIsBack(roundStart)) await this.endBackoffs(roundStart);
+    let recovered = false;
     for (let dispatch = await this.claimNext(roundStart); dispatch; dispatch = await this.claimNext(roundStart)) {
-      round[await this.send(dispatch)] += 1;
+      const outcome = await this.send(dispatch);
+      round[outcome] += 1;
+      if (outcome === 'sent' && !recovered) {
+        recovered = true;
+        await this.endBackoffs(roundStart);
+      }
       await heartbeat();
     }
     if (round.sent + round.retried + round.failed > 0) this.deps.logger.info({ ...round }, 'outbox round done');
     return round;
+  }
+
+  /**
+   * Makes dispatches that failed before this round and wait out their backoff due now (as of
+   * `roundStart`, so this round sends them): Games answers again. Rows whose call is in flight keep
+   * their claim. Returns how many were pulled forward.
+   */
+  private async endBackoffs(roundStart: Date): Promise<number> {
+    const pulled = await this.deps.models.Dispatch.updateMany(
+      {
+        status: DispatchStatus.PENDING,
+        nextAttemptAt: { $gt: roundStart },
+        updatedAt: { $lt: roundStart },
+        $expr: { $eq: ['$nextAttemptAt', '$backoffUntil'] },
+      },
+      { $set: { nextAttemptAt: roundStart } },
+    );
+    if (pulled.modifiedCount > 0) this.deps.logger.info({ dispatches: pulled.modifiedCount }, 'Games answers again: backoffs ended');
+    return pulled.modifiedCount;
+  }
+
+  /** True when nothing is due yet some dispatches back off, and Games' /health answers. */
+  private async gamesIsBack(roundStart: Date): Promise<boolean> {
+    if (!this.deps.games.isHealthy) return false;
+    const { Dispatch } = this.deps.models;
+    const due = await Dispatch.exists({ status: DispatchStatus.PENDING, nextAttemptAt: { $lte: roundStart } });
+    if (due) return false;
+    const backingOff = await Dispatch.exists({ status: DispatchStatus.PENDING, $expr: { $eq: ['$nextAttemptAt', '$backoffUntil'] } });
+    return backingOff != null && (await this.deps.games.isHealthy());
   }
 
   private async claimNext(dueBy: Date): Promise<DispatchRecord | null> {
@@ -89,7 +126,8 @@ export class OutboxDispatcherService {
         return 'failed';
       }
       const delay = backoffDelayMs(dispatch.attempts, this.deps.settings.backoffMs, this.deps.settings.backoffMaxMs);
-      await this.deps.models.Dispatch.updateOne(claimed, { $set: { lastError, nextAttemptAt: new Date(Date.now() + delay) } });
+      const retryAt = new Date(Date.now() + delay);
+      await this.deps.models.Dispatch.updateOne(claimed, { $set: { lastError, nextAttemptAt: retryAt, backoffUntil: retryAt } });
       log.warn({ err: lastError, retryInMs: delay }, 'dispatch not accepted by Games; will retry');
       return 'retried';
     }

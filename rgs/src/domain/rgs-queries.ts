@@ -1,15 +1,26 @@
 import type { Types } from 'mongoose';
+import { neverStalled, type StalledCheck } from '../../../shared/src/stalled-jobs.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import type { DispatchRecord } from './outbox-dispatcher.service.js';
 import type { EnvironmentRecord, ServerRecord } from './qualifying-servers.js';
 import type { RunRecord } from './run-progress.js';
+import { RunStatus } from './statuses.js';
 
 /** At most this many runs per `cleanupRuns` page. */
 export const MAX_RUNS_PAGE = 100;
 
 /** Read side of the RGS API. */
 export class RgsQueries {
-  constructor(private readonly models: RgsModels) {}
+  constructor(
+    private readonly models: RgsModels,
+    /** Whether a run's kickoff or chain job holds a lock without a heartbeat. */
+    private readonly runJobStalled: StalledCheck = neverStalled,
+  ) {}
+
+  /** A RUNNING run whose job holds a lock without a heartbeat: its worker died or hangs. */
+  async isStalled(run: Pick<RunRecord, '_id' | 'status'>): Promise<boolean> {
+    return run.status === RunStatus.RUNNING && this.runJobStalled(String(run._id));
+  }
 
   async environments(): Promise<EnvironmentRecord[]> {
     return this.models.Environment.find().sort({ name: 1 }).lean<EnvironmentRecord[]>();

@@ -33,6 +33,13 @@ export class AsyncOperationResolver {
     return operations.map(AsyncOperationType.from);
   }
 
+  @FieldResolver(() => Boolean, {
+    description: 'True while the operation is IN_PROGRESS but its worker job holds its lock without a heartbeat (the worker died or hangs); another worker takes it over once the lock expires',
+  })
+  async stalled(@Root() operation: AsyncOperationType): Promise<boolean> {
+    return this.queries.isStalled({ _id: new Types.ObjectId(operation.id), status: operation.status });
+  }
+
   @FieldResolver(() => IntegrationMessageType)
   async message(@Root() operation: AsyncOperationType): Promise<IntegrationMessageType> {
     const message = await this.queries.message(new Types.ObjectId(operation.messageId));

@@ -21,7 +21,7 @@ export class AsyncOperationType {
   @Field()
   async!: boolean;
 
-  /** Resolved by AsyncOperationResolver from messageId. */
+  /** Resolved by AsyncOperationResolver from messageId (the field `stalled` too, from its worker job). */
   @Field(() => IntegrationMessageType)
   message?: IntegrationMessageType;
 

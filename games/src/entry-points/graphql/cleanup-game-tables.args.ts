@@ -1,9 +1,9 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsMongoId, IsOptional, Length, isMongoId } from 'class-validator';
 import { ArgsType, Field, ID } from 'type-graphql';
+import { MAX_IDS_PER_REQUEST } from '../../domain/cleanup-action.js';
 import { CleanupAction } from './enums.js';
 
-/** RGS sends at most this many ids per request (the seed's slice of 500). */
-export const MAX_IDS_PER_REQUEST = 500;
+export { MAX_IDS_PER_REQUEST };
 
 @ArgsType()
 export class CleanupGameTablesArgs {

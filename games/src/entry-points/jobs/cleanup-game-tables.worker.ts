@@ -1,5 +1,6 @@
 import { backoffStrategies, type Agenda } from 'agenda';
 import { Types } from 'mongoose';
+import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
 import type { Logger } from '../../../../shared/src/logger.js';
 import type { ArchiveOperationService } from '../../domain/archive-operation.service.js';
 import type { CleanupScheduler } from '../../domain/cleanup-request.service.js';
@@ -12,20 +13,23 @@ export interface CleanupGameTablesJobData {
 
 /**
  * The Agenda worker of phase 1 (the seed's CleanupWorker with `lock: :while_executing`). The lock
- * lasts `lockLifetimeMs` and is renewed by `touch()` after every batch, so it never expires mid-run;
- * one job per operation (unique on its id) means one run per operation at a time. A run that dies
- * is picked up again when its lock expires and resumes (the archive is one transaction).
+ * lasts `lockLifetimeMs` and is renewed on a timer by the job heartbeat (shared/src/job-heartbeat.ts),
+ * also while the transaction retries write conflicts; the run checks its lease before every batch
+ * and stops (rolled back, left IN_PROGRESS) once the lock is lost. One job per operation (unique on
+ * its id) means one run per operation at a time. A run that dies is picked up again when its lock
+ * expires and resumes (the archive is one transaction).
  */
 export function defineCleanupGameTablesWorker(
   agenda: Agenda,
   deps: { archiver: ArchiveOperationService; logger: Logger; lockLifetimeMs: number },
 ): void {
-  agenda.define<CleanupGameTablesJobData>(
+  heartbeatsOf(agenda).define<CleanupGameTablesJobData>(
     CLEANUP_GAME_TABLES_JOB,
-    async (job) => {
+    async (job, lease) => {
       const operationId = new Types.ObjectId(job.attrs.data.operationId);
       await deps.archiver.run(operationId, async (processed, total) => {
-        await job.touch(Math.round((processed / total) * 100));
+        lease.progress((processed / total) * 100);
+        await lease.checkpoint();
       });
     },
     {

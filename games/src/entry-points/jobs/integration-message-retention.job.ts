@@ -1,4 +1,5 @@
 import type { Agenda } from 'agenda';
+import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
 import type { MessageRetentionService } from '../../domain/message-retention.service.js';
 
 export const CLEAN_INTEGRATION_MESSAGES_JOB = 'clean-integration-messages';
@@ -8,7 +9,8 @@ export async function scheduleIntegrationMessageRetention(
   agenda: Agenda,
   deps: { retention: MessageRetentionService; interval?: string },
 ): Promise<void> {
-  agenda.define(CLEAN_INTEGRATION_MESSAGES_JOB, async () => {
+  // Through the heartbeats: a big clean-up keeps its lock however long it takes.
+  heartbeatsOf(agenda).define(CLEAN_INTEGRATION_MESSAGES_JOB, async () => {
     await deps.retention.cleanExpired();
   });
   await agenda.every(deps.interval ?? '1 hour', CLEAN_INTEGRATION_MESSAGES_JOB);

@@ -31,6 +31,13 @@ export class CleanupRunResolver {
     return run && CleanupRunType.from(run);
   }
 
+  @FieldResolver(() => Boolean, {
+    description: 'True while the run is RUNNING but the job carrying it holds its lock without a heartbeat (its worker died or hangs); another worker takes it over once the lock expires',
+  })
+  async stalled(@Root() run: CleanupRunType): Promise<boolean> {
+    return this.queries.isStalled({ _id: new Types.ObjectId(run.id), status: run.status });
+  }
+
   @FieldResolver(() => [DispatchType])
   async dispatches(@Root() run: CleanupRunType): Promise<DispatchType[]> {
     return (await this.queries.dispatches(new Types.ObjectId(run.id))).map(DispatchType.from);

@@ -29,7 +29,7 @@ export class CleanupRunType {
   @Field(() => Int)
   archivedCount!: number;
 
-  /** Resolved by CleanupRunResolver. */
+  /** Resolved by CleanupRunResolver (the field `stalled` too). */
   @Field(() => [DispatchType], { description: 'The outbox rows of the run, oldest first' })
   dispatches?: DispatchType[];
 

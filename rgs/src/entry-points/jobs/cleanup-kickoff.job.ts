@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import { Types } from 'mongoose';
+import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
 import type { CleanupKickoffService, KickoffScheduler } from '../../domain/cleanup-kickoff.service.js';
 
 export const CLEANUP_KICKOFF_JOB = 'cleanup-kickoff';
@@ -10,13 +11,12 @@ export type CleanupKickoffJobData = { runId: string } | { scheduled: true };
 const SCHEDULED: CleanupKickoffJobData = { scheduled: true };
 
 export function defineCleanupKickoffJob(agenda: Agenda, deps: { kickoff: CleanupKickoffService; lockLifetimeMs: number }): void {
-  agenda.define<CleanupKickoffJobData>(
+  heartbeatsOf(agenda).define<CleanupKickoffJobData>(
     CLEANUP_KICKOFF_JOB,
-    async (job) => {
+    async (job, lease) => {
       const data = job.attrs.data;
-      const heartbeat = () => job.touch();
-      if ('runId' in data) await deps.kickoff.kickoff(new Types.ObjectId(data.runId), heartbeat);
-      else await deps.kickoff.runScheduled(heartbeat);
+      if ('runId' in data) await deps.kickoff.kickoff(new Types.ObjectId(data.runId), lease.checkpoint);
+      else await deps.kickoff.runScheduled(lease.checkpoint);
     },
     // A failed kickoff marks its run FAILED; a new run is the retry.
     { concurrency: 1, lockLifetime: deps.lockLifetimeMs },

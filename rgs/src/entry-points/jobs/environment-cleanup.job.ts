@@ -1,5 +1,6 @@
 import { backoffStrategies, type Agenda } from 'agenda';
 import { Types } from 'mongoose';
+import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
 import type { ChainScheduler, EnvironmentCleanupService } from '../../domain/environment-cleanup.service.js';
 
 export const CLEANUP_ENVIRONMENT_JOB = 'cleanup-environment';
@@ -12,16 +13,16 @@ export interface CleanupEnvironmentJobData {
 }
 
 /**
- * One link of an environment's chain per job. The lock is renewed after every slice, so it never
- * expires while a big server is being cleaned. Server failures are handled inside the link; a link
+ * One link of an environment's chain per job. The job heartbeat renews the lock on a timer, so it
+ * never expires while a big server is being cleaned; the link checks its lease after every slice. Server failures are handled inside the link; a link
  * fails only when progress cannot be recorded, and Agenda retries it with backoff.
  */
 export function defineCleanupEnvironmentJob(agenda: Agenda, deps: { chain: EnvironmentCleanupService; lockLifetimeMs: number }): void {
-  agenda.define<CleanupEnvironmentJobData>(
+  heartbeatsOf(agenda).define<CleanupEnvironmentJobData>(
     CLEANUP_ENVIRONMENT_JOB,
-    async (job) => {
+    async (job, lease) => {
       const { runId, environmentId } = job.attrs.data;
-      await deps.chain.step({ runId: new Types.ObjectId(runId), environmentId: new Types.ObjectId(environmentId) }, () => job.touch());
+      await deps.chain.step({ runId: new Types.ObjectId(runId), environmentId: new Types.ObjectId(environmentId) }, lease.checkpoint);
     },
     {
       concurrency: 2,

@@ -1,4 +1,5 @@
 import type { Agenda } from 'agenda';
+import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
 import type { DispatchTrigger } from '../../domain/game-table-cleanup.service.js';
 import type { OutboxDispatcherService } from '../../domain/outbox-dispatcher.service.js';
 
@@ -12,10 +13,10 @@ export type DispatchToGamesJobData = { trigger: 'interval' } | { trigger: 'slice
  * second worker elsewhere is safe, but two rounds in one process would only compete.
  */
 export function defineDispatchToGamesJob(agenda: Agenda, deps: { dispatcher: OutboxDispatcherService; lockLifetimeMs: number }): void {
-  agenda.define<DispatchToGamesJobData>(
+  heartbeatsOf(agenda).define<DispatchToGamesJobData>(
     DISPATCH_TO_GAMES_JOB,
-    async (job) => {
-      await deps.dispatcher.dispatchDue(() => job.touch());
+    async (_job, lease) => {
+      await deps.dispatcher.dispatchDue(lease.checkpoint);
     },
     { concurrency: 1, lockLifetime: deps.lockLifetimeMs },
   );
