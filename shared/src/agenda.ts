@@ -25,9 +25,6 @@ export interface AgendaFactoryOptions {
   logger: Logger;
 }
 
-/** How long shutdown waits for running jobs to finish before handing them over, in milliseconds. */
-export const AGENDA_DRAIN_TIMEOUT_MS = 8_000;
-
 /** How long handed-over jobs get to reach their next step and stop, in milliseconds. */
 export const AGENDA_HAND_OVER_GRACE_MS = 3_000;
 
@@ -90,14 +87,14 @@ export function stopTakingJobs(agenda: Agenda): TakenJobs {
 }
 
 /**
- * Shutdown, step 2: lets running jobs finish for up to `AGENDA_DRAIN_TIMEOUT_MS`, then hands the
- * rest over (they stop at their next step, up to `AGENDA_HAND_OVER_GRACE_MS`), then releases
- * every job this process still holds: unlocked and, if it had started, due now. Another process
- * (or this one restarted) takes them within one poll instead of waiting for the locks to expire.
- * At most about 11 s with the defaults.
+ * Shutdown, step 2: lets running jobs finish for up to `drainMs` (SHUTDOWN_DRAIN_MS, default 8 s),
+ * then hands the rest over (they stop at their next step, up to `AGENDA_HAND_OVER_GRACE_MS`), then
+ * releases every job this process still holds: unlocked and, if it had started, due now. Another
+ * process (or this one restarted) takes them within one poll instead of waiting for the locks to
+ * expire. At most about 11 s with the defaults.
  */
-export async function handOverJobs(agenda: Agenda, taken: TakenJobs, logger: Logger): Promise<void> {
-  const drained = await agenda.drain(AGENDA_DRAIN_TIMEOUT_MS);
+export async function handOverJobs(agenda: Agenda, taken: TakenJobs, logger: Logger, drainMs: number): Promise<void> {
+  const drained = await agenda.drain(drainMs);
   if (drained.timedOut) {
     const stuck = await heartbeatsOf(agenda).handOverAll(AGENDA_HAND_OVER_GRACE_MS);
     logger.warn({ running: drained.running, stuck }, 'jobs still running at the drain deadline were handed over');
@@ -109,6 +106,6 @@ export async function handOverJobs(agenda: Agenda, taken: TakenJobs, logger: Log
 }
 
 /** Both shutdown steps, for callers with nothing to do in between (tests, scripts). */
-export async function stopAgenda(agenda: Agenda, logger: Logger): Promise<void> {
-  await handOverJobs(agenda, stopTakingJobs(agenda), logger);
+export async function stopAgenda(agenda: Agenda, logger: Logger, drainMs = 8_000): Promise<void> {
+  await handOverJobs(agenda, stopTakingJobs(agenda), logger, drainMs);
 }

@@ -57,6 +57,11 @@ export const baseEnvSchema = z.object({
    * Running jobs renew it on a timer (a third of it), so it need not cover the longest job.
    */
   JOB_LOCK_LIFETIME_MS: positiveInt(30_000),
+  /**
+   * At shutdown, how long running jobs may finish before they are handed over to another worker.
+   * At most 10 s, so the process exits within 15 s of SIGTERM.
+   */
+  SHUTDOWN_DRAIN_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(10_000).default(8_000)),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
@@ -120,6 +125,8 @@ export interface ServiceConfig {
   agendaProcessEveryMs: number;
   /** Default lock lifetime of the service's Agenda jobs, in milliseconds. */
   jobLockLifetimeMs: number;
+  /** How long shutdown lets running jobs finish before handing them over, in milliseconds. */
+  shutdownDrainMs: number;
   embedded: EmbeddedSettings;
 }
 
@@ -137,6 +144,7 @@ export function resolveServiceConfig(
     dash: resolveDashCredentials(env),
     agendaProcessEveryMs: env.AGENDA_PROCESS_EVERY_MS,
     jobLockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     embedded: { binary: env.MONGOMS_SYSTEM_BINARY, searchPath: env.PATH, dataDir: env.DATA_DIR, port: env.EMBEDDED_MONGO_PORT },
   };
 }

@@ -25,7 +25,7 @@ export async function serveService(parts: ServiceParts, config: ServiceConfig): 
       // Jobs first: no job may start while HTTP drains its requests.
       const taken = stopTakingJobs(options.agenda);
       await http.stop();
-      await handOverJobs(options.agenda, taken, options.logger);
+      await handOverJobs(options.agenda, taken, options.logger, config.shutdownDrainMs);
       await options.conn.close();
     },
   };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ARCHIVED_AT, CLEANUP_MUTATION } from '../support/cleanup-mutation.js';
+
+const STALLED_QUERY = `query Stalled($id: ID!) { operation(id: $id) { stalled } }`;
 import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';
 import { useTestGames } from '../support/games-app.js';
@@ -22,6 +24,7 @@ describe('a Games worker killed with SIGKILL mid-operation', () => {
       AGENDA_PROCESS_EVERY_MS: '200',
     });
   const operation = (id: string) => games.models.AsyncOperation.findById(id).lean();
+  const stalled = async (id: string) => (await games.gql(STALLED_QUERY, { id })).body.data!.operation.stalled as boolean;
 
   it('When the worker dies mid-run, then nothing is archived until another worker takes over and archives every table once', async () => {
     // Arrange: 500 tables in 10 batches with pauses, so the run takes a few seconds
@@ -40,6 +43,9 @@ describe('a Games worker killed with SIGKILL mid-operation', () => {
       expect(await games.models.GameTableVersion.countDocuments({ operationId: received.id })).toBe(0);
       expect((await operation(received.id))!.status).toBe('IN_PROGRESS');
 
+      // Assert: with no heartbeat on its lock, the API reports the operation stalled
+      await eventually(() => stalled(received.id), (isStalled) => isStalled === true, { timeoutMs: 30_000, intervalMs: 200 });
+
       // Act: a new worker process comes up
       second = startWorker();
 
@@ -49,6 +55,7 @@ describe('a Games worker killed with SIGKILL mid-operation', () => {
       expect(done!.succeededIds).toHaveLength(500);
       expect(await games.models.GameTable.countDocuments({ _id: { $in: ids }, active: false, archivedAt: new Date(ARCHIVED_AT) })).toBe(500);
       expect(await games.models.GameTableVersion.countDocuments({ operationId: received.id, event: 'update' })).toBe(500);
+      expect(await stalled(received.id)).toBe(false);
     } catch (err) {
       throw new Error(`${(err as Error).message}\n--- first worker ---\n${first.output()}\n--- second worker ---\n${second?.output() ?? ''}`);
     } finally {

@@ -18,7 +18,8 @@ describe('RGS configuration', () => {
       cleanup: { cron: undefined, timeZone: 'UTC', trafficLookbackDays: undefined },
       dispatch: { maxAttempts: 12, backoffMs: 2_000, backoffMaxMs: 300_000, intervalMs: 15_000, timeoutMs: 30_000 },
       agendaProcessEveryMs: 2_000,
-      jobLockLifetimeMs: 600_000,
+      jobLockLifetimeMs: 30_000,
+      shutdownDrainMs: 8_000,
     });
   });
 

@@ -75,6 +75,47 @@ describe('the outbox to Games', () => {
     });
   });
 
+  describe('when Games comes back while dispatches wait out a long backoff', () => {
+    let rgs: TestRgs;
+    let games: TestGames | undefined;
+    let gamesPort: number;
+    const gamesUri = freshDatabaseUri('games');
+    beforeAll(async () => {
+      gamesPort = await freePort();
+      // A ten-minute backoff after the first failure: only recovery can send them within the test.
+      rgs = await startTestRgs({
+        env: {
+          GAMES_URL: `http://127.0.0.1:${gamesPort}`,
+          GAMES_API_TOKEN: TEST_GAMES_TOKEN,
+          DISPATCH_BACKOFF_MS: '600000',
+          DISPATCH_BACKOFF_MAX_MS: '600000',
+          DISPATCH_INTERVAL_MS: '500',
+        },
+      });
+    });
+    afterAll(async () => {
+      await rgs.stop();
+      await games?.stop();
+    });
+
+    it('Then its /health ends the backoff and every pending dispatch is sent at the next round', async () => {
+      // Arrange: a run whose dispatches failed once and now back off for ten minutes
+      const boIds = await createGamesTablesOffline(gamesUri, 3);
+      const environment = await seedEnvironment(rgs.models, ['EUR']);
+      const server = await seedServer(rgs.models, environment._id);
+      await seedTables(rgs.models, server._id, { noTraffic: 2, traffic: 1 }, { boIds });
+      const runId = await startCleanup(rgs, String(environment._id));
+      await waitForRun(rgs, runId, (run) => isCompleted(run) && run.dispatches.length === 2 && run.dispatches.every((d: any) => d.attempts === 1));
+
+      // Act: Games comes up where RGS expects it
+      games = await startTestGames({ mongoUri: gamesUri, env: { GAMES_PORT: String(gamesPort) } });
+
+      // Assert: sent long before the backoff ends, each with its second attempt
+      const sent = await waitForRun(rgs, runId, allSent);
+      for (const dispatch of sent.dispatches) expect(dispatch.attempts).toBe(2);
+    });
+  });
+
   describe('when Games stays down longer than the retry budget', () => {
     let rgs: TestRgs;
     beforeAll(async () => {

@@ -10,9 +10,32 @@ describe('Games configuration', () => {
       port: 4001,
       mongoUri: undefined,
       apiToken: { value: GAMES_DEV_TOKEN, isDefault: true },
-      cleanup: { batchSize: 100, batchPauseMs: 500 },
+      cleanup: { batchSize: 100, batchPauseMs: 500, lockLifetimeMs: 30_000 },
       messageRetentionDays: 30,
+      jobLockLifetimeMs: 30_000,
+      shutdownDrainMs: 8_000,
     });
+  });
+
+  it('When CLEANUP_LOCK_LIFETIME_MS is unset, then the worker uses JOB_LOCK_LIFETIME_MS', () => {
+    expect(loadGamesConfig({ JOB_LOCK_LIFETIME_MS: '45000' }).cleanup.lockLifetimeMs).toBe(45_000);
+    expect(loadGamesConfig({ JOB_LOCK_LIFETIME_MS: '45000', CLEANUP_LOCK_LIFETIME_MS: '20000' }).cleanup.lockLifetimeMs).toBe(20_000);
+  });
+
+  it('When the batch pauses would keep a 500-id transaction open near MongoDB’s 60 s limit, then start-up fails naming both variables', () => {
+    // 125 batches of 4 ids, 124 pauses of 500 ms: 62 s of pauses inside one transaction
+    const load = () => loadGamesConfig({ CLEANUP_BATCH_SIZE: '4' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/CLEANUP_BATCH_SIZE=4 with CLEANUP_BATCH_PAUSE_MS=500: .* pause 62000 ms/);
+  });
+
+  it('When the pauses stay within the budget, then small batches are accepted', () => {
+    // 50 batches of 10 ids, 49 pauses of 400 ms: 19.6 s
+    expect(loadGamesConfig({ CLEANUP_BATCH_SIZE: '10', CLEANUP_BATCH_PAUSE_MS: '400' }).cleanup).toMatchObject({ batchSize: 10, batchPauseMs: 400 });
+  });
+
+  it('When SHUTDOWN_DRAIN_MS would not let the process exit within 15 s, then start-up fails naming it', () => {
+    expect(() => loadGamesConfig({ SHUTDOWN_DRAIN_MS: '30000' })).toThrow(/SHUTDOWN_DRAIN_MS/);
   });
 
   it.each([
