@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { OperationStatus } from '../../games/src/domain/cleanup-action.js';
 import { AGENDA_JOBS_COLLECTION } from '../../shared/src/job-heartbeat.js';
 import { ARCHIVED_AT, CLEANUP_MUTATION } from '../support/cleanup-mutation.js';
 import { eventually } from '../support/eventually.js';
@@ -34,7 +35,7 @@ describe('a Games worker stopped with SIGTERM while operations run', () => {
     let second: ServiceProcess | undefined;
     try {
       await eventually(
-        () => games.models.AsyncOperation.countDocuments({ _id: { $in: operationIds }, status: 'IN_PROGRESS', processedCount: { $gt: 0 } }),
+        () => games.models.AsyncOperation.countDocuments({ _id: { $in: operationIds }, status: OperationStatus.IN_PROGRESS, processedCount: { $gt: 0 } }),
         (running) => running >= 2,
         { timeoutMs: 30_000, intervalMs: 100 },
       );
@@ -47,7 +48,7 @@ describe('a Games worker stopped with SIGTERM while operations run', () => {
       expect(exitCode).toBe(0);
       expect(await jobs().countDocuments({ name: 'cleanup-game-tables', lastModifiedBy: firstName, lastRunAt: { $gt: signalledAt } })).toBe(0);
       expect(await jobs().countDocuments({ name: 'cleanup-game-tables', lockedAt: { $ne: null } })).toBe(0);
-      const unfinished = await games.models.AsyncOperation.find({ _id: { $in: operationIds }, status: { $ne: 'DEFERRED' } }).lean();
+      const unfinished = await games.models.AsyncOperation.find({ _id: { $in: operationIds }, status: { $ne: OperationStatus.DEFERRED } }).lean();
       expect(unfinished.length).toBeGreaterThan(0);
       for (const op of unfinished) {
         const job = await jobs().findOne({ name: 'cleanup-game-tables', 'data.operationId': String(op._id) });
@@ -60,7 +61,7 @@ describe('a Games worker stopped with SIGTERM while operations run', () => {
       // Assert: every operation finishes, each table archived once, at most one attempt redone
       const done = await eventually(
         () => games.models.AsyncOperation.find({ _id: { $in: operationIds } }).lean(),
-        (ops) => ops.every((op) => op.status === 'DEFERRED'),
+        (ops) => ops.every((op) => op.status === OperationStatus.DEFERRED),
         { timeoutMs: 60_000, intervalMs: 250 },
       );
       for (const op of done) expect(op.attempts).toBeLessThanOrEqual(2);

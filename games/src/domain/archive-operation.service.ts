@@ -11,7 +11,7 @@ import { runPostSaveMiddleware, runPreSaveMiddleware } from '../data-access/save
 import { bufferVersions, changedBy, toStored, type VersionEntry } from '../data-access/version-history.plugin.js';
 import { OperationStatus } from './cleanup-action.js';
 import { OperationNotFoundError, RunAbandonedError, StaleOperationAttemptError } from './errors.js';
-import { isTransientInfrastructureError } from './transient-error.js';
+import { isTransientInfrastructureError } from '../../../shared/src/mongo/transient-error.js';
 
 export type OperationRecord = AsyncOperation & { _id: Types.ObjectId };
 

@@ -9,7 +9,7 @@ import type { OperationRecord } from './archive-operation.service.js';
 import { CleanupAction, OperationStatus } from './cleanup-action.js';
 import { findOperationOrThrow, toOperationObjectId, withoutLivePurgeLease } from './deferred-operation.js';
 import { ArchiveOperationsAreKeptError, OperationNotDeferredError } from './errors.js';
-import { isTransientInfrastructureError } from './transient-error.js';
+import { isTransientInfrastructureError } from '../../../shared/src/mongo/transient-error.js';
 
 /** What one purge did; the same value for every caller of one operation, and on every later call. */
 export interface PurgeResult {

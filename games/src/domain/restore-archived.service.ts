@@ -8,7 +8,7 @@ import { OperationStatus } from './cleanup-action.js';
 import { findOperationOrThrow, hasLivePurgeLease, toOperationObjectId, withoutLivePurgeLease } from './deferred-operation.js';
 import { DomainError } from '../../../shared/src/errors.js';
 import { OperationBeingPurgedError, OperationNotDeferredError, RestoreRefusedError } from './errors.js';
-import { isTransientInfrastructureError } from './transient-error.js';
+import { isTransientInfrastructureError } from '../../../shared/src/mongo/transient-error.js';
 
 /**
  * The undo of phase 1 that makes verification safe: a person who finds a wrongly archived table

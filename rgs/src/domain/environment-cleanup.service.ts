@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { JobLockLostError } from '../../../shared/src/job-heartbeat.js';
 import type { Logger } from '../../../shared/src/logger.js';
+import { isTransientInfrastructureError } from '../../../shared/src/mongo/transient-error.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import type { GameTableCleanupService, Heartbeat } from './game-table-cleanup.service.js';
 import { nextQualifyingServer, type EnvironmentRecord } from './qualifying-servers.js';
@@ -63,8 +64,9 @@ export class EnvironmentCleanupService {
         trafficSince: trafficSince(new Date(), this.deps.trafficLookbackDays),
       }, heartbeat);
     } catch (err) {
-      // A lost lock is not the server's fault: the link stops, and the worker now holding it redoes it.
-      if (err instanceof JobLockLostError) throw err;
+      // Neither a lost lock nor a MongoDB outage or failover is the server's fault: the link fails
+      // and is redone (by the worker now holding it, or by Agenda's retry), instead of skipping the server.
+      if (err instanceof JobLockLostError || isTransientInfrastructureError(err)) throw err;
       failure = `server ${server.name} (${String(server._id)}): ${err instanceof Error ? err.message : String(err)}`;
       serverLog.error({ err }, 'server cleanup failed; the chain continues with the next server');
     }

@@ -1,8 +1,9 @@
 import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 
 /**
- * True for errors that say "the database was unreachable", not "this data is wrong". The worker
- * lets those fail the job so Agenda retries it later, instead of marking the operation FAILED.
+ * True for errors that say "the database was unreachable", not "this data is wrong" (an outage,
+ * a failover). Workers let those fail the job so Agenda retries it later, instead of marking the
+ * work FAILED.
  */
 export function isTransientInfrastructureError(err: unknown): boolean {
   if (err instanceof MongoNetworkError || err instanceof MongoServerSelectionError) return true;
