@@ -7,7 +7,7 @@ import type { Connection } from 'mongoose';
  * `/health` answers within about this long in every state (the driver's own server selection
  * would take 10 s when MongoDB is unreachable).
  */
-export const HEALTH_CHECK_TIMEOUT_MS = 700;
+export const HEALTH_CHECK_TIMEOUT_MS = 500;
 
 /** `promise`'s value, or `fallback` once `ms` have passed or when it rejects. */
 async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {

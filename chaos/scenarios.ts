@@ -1,0 +1,351 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MongoClient, type Db, type ObjectId } from 'mongodb';
+import type { MongoMemoryReplSet } from 'mongodb-memory-server-core';
+import { freePort } from '../tests/rgs/support/free-port.js';
+import {
+  allOperationsDeferred,
+  connect,
+  finishedAndSent,
+  GAMES_TOKEN,
+  gql,
+  lostAndDoubled,
+  Mongo,
+  RGS_TOKEN,
+  runView,
+  seconds,
+  seedGamesTables,
+  seedRgsEnvironment,
+  Services,
+  START_CLEANUP,
+  waitFor,
+  type Service,
+  type Trial,
+} from './harness.js';
+
+/** What each scenario gets: its trial number; it starts and stops everything it uses. */
+export interface Scenario {
+  name: string;
+  target: string;
+  run(trial: number): Promise<Trial>;
+}
+
+/** Runs `body` with fresh MongoDB and service fixtures, always cleaned up. */
+async function withFixtures<T>(body: (mongo: Mongo, services: Services) => Promise<T>): Promise<T> {
+  const mongo = new Mongo();
+  const services = new Services();
+  try {
+    return await body(mongo, services);
+  } finally {
+    await services.stopAll();
+    await mongo.stopAll();
+  }
+}
+
+/** Games + RGS on one replica set, with an environment of `servers` servers over `tables` tables. */
+async function cleanupSetup(replSet: MongoMemoryReplSet, services: Services, tables: number, servers: number) {
+  const gamesUri = replSet.getUri('games');
+  const rgsUri = replSet.getUri('rgs');
+  const gamesDb = await connect(gamesUri);
+  const rgsDb = await connect(rgsUri);
+  const boIds = await seedGamesTables(gamesDb.db, tables);
+  const environmentId = await seedRgsEnvironment(rgsDb.db, boIds, servers);
+  const gamesPort = await freePort();
+  return {
+    gamesUri,
+    rgsUri,
+    gamesPort,
+    boIds,
+    environmentId,
+    games: gamesDb.db,
+    rgs: rgsDb.db,
+    close: async () => {
+      await gamesDb.client.close();
+      await rgsDb.client.close();
+    },
+  };
+}
+
+async function startRun(rgs: Service, environmentId: string): Promise<string> {
+  return (await gql<{ startCleanup: { id: string } }>(rgs, RGS_TOKEN, START_CLEANUP, { environmentId })).startCleanup.id;
+}
+
+const trialOf = (scenario: Scenario, trial: number, fields: Omit<Trial, 'scenario' | 'trial' | 'target'>): Trial => ({
+  scenario: scenario.name,
+  trial,
+  target: scenario.target,
+  ...fields,
+});
+
+export const rgsCrashMidChain: Scenario = {
+  name: 'RGS SIGKILL mid-chain',
+  target: 'progress ≤ 60 s after restart',
+  async run(trial) {
+    return withFixtures(async (mongo, services) => {
+      const setup = await cleanupSetup(await mongo.replSet(1), services, 3_000, 30);
+      try {
+        await services.games(setup.gamesUri, setup.gamesPort);
+        let rgs = await services.rgs(setup.rgsUri, setup.gamesPort);
+        const runId = await startRun(rgs, setup.environmentId);
+        const atKill = await waitFor('two servers done', () => runView(rgs, runId), (run) => run.serversDone >= 2, 60_000, 20);
+        await rgs.process.kill9();
+        await sleep(2_000);
+        rgs = await services.rgs(setup.rgsUri, setup.gamesPort);
+        const restartedAt = Date.now();
+        const moved = await waitFor('progress after restart', () => runView(rgs, runId), (run) => run.serversDone > atKill.serversDone || run.status === 'COMPLETED', 120_000, 100);
+        const recovery = seconds(restartedAt);
+        const done = await waitFor('run completed and sent', () => runView(rgs, runId), finishedAndSent, 180_000, 250);
+        await allOperationsDeferred(setup.games, done.dispatches.length, 120_000);
+        const { lost, doubled } = await lostAndDoubled(setup.games, setup.rgs, setup.boIds);
+        return trialOf(this, trial, {
+          measured: `progress ${recovery} s after restart (killed at ${atKill.serversDone}/${atKill.serversTotal}, then ${moved.serversDone})`,
+          recoverySeconds: recovery,
+          lost,
+          doubled,
+          pass: recovery <= 60 && lost === 0 && doubled === 0 && done.errors.length === 0,
+          notes: `${done.dispatches.length} dispatches; ${done.errors.length} server errors`,
+        });
+      } finally {
+        await setup.close();
+      }
+    });
+  },
+};
+
+/** Creates `count` operations of `size` ids each through the Games API. */
+async function receiveOperations(games: Service, db: Db, count: number, size: number): Promise<{ ids: ObjectId[]; operationIds: string[] }> {
+  const ids = await seedGamesTables(db, count * size);
+  const operationIds: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const slice = ids.slice(i * size, (i + 1) * size).map(String);
+    const data = await gql<{ cleanupGameTables: { id: string } }>(games, GAMES_TOKEN, `mutation($ids: [ID!]!) { cleanupGameTables(ids: $ids, actionType: ARCHIVE, archivedAt: "2026-11-25T11:11:11.000Z") { id } }`, { ids: slice });
+    operationIds.push(data.cleanupGameTables.id);
+  }
+  return { ids, operationIds };
+}
+
+async function gamesLostAndDoubled(db: Db, ids: ObjectId[]): Promise<{ lost: number; doubled: number; maxAttempts: number }> {
+  const archived = await db.collection('gametables').countDocuments({ _id: { $in: ids }, active: false });
+  const doubled = await db
+    .collection('gametableversions')
+    .aggregate([{ $match: { gameTableId: { $in: ids }, event: 'update' } }, { $group: { _id: '$gameTableId', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }])
+    .toArray();
+  const [attempts] = await db.collection('asyncoperations').aggregate<{ max: number }>([{ $group: { _id: null, max: { $max: '$attempts' } } }]).toArray();
+  return { lost: ids.length - archived, doubled: doubled.length, maxAttempts: attempts?.max ?? 0 };
+}
+
+export const gamesSigterm: Scenario = {
+  name: 'Games SIGTERM, 5 operations in flight',
+  target: 'exit ≤ 15 s, 0 jobs started after the signal, all resumed ≤ 60 s after restart',
+  async run(trial) {
+    return withFixtures(async (mongo, services) => {
+      const replSet = await mongo.replSet(1);
+      const uri = replSet.getUri('games');
+      const { client, db } = await connect(uri);
+      try {
+        const port = await freePort();
+        const api = await services.games(uri, port);
+        // The process takes the requests and works on them; it is the one signalled.
+        const { ids, operationIds } = await receiveOperations(api, db, 5, 500);
+        await waitFor('operations in progress', () => db.collection('asyncoperations').countDocuments({ status: 'IN_PROGRESS' }), (n) => n >= 1, 30_000, 20);
+        const signalledAt = Date.now();
+        await api.process.stop();
+        const exitSeconds = seconds(signalledAt);
+        const startedAfter = await db.collection('agendaJobs').countDocuments({ name: 'cleanup-game-tables', lastModifiedBy: api.name, lastRunAt: { $gt: new Date(signalledAt) } });
+        const stillLocked = await db.collection('agendaJobs').countDocuments({ name: 'cleanup-game-tables', lockedAt: { $ne: null } });
+        const pending = await db.collection('asyncoperations').countDocuments({ status: { $ne: 'DEFERRED' } });
+        await services.games(uri, port);
+        const restartedAt = Date.now();
+        await allOperationsDeferred(db, operationIds.length, 120_000);
+        const resumed = seconds(restartedAt);
+        const { lost, doubled, maxAttempts } = await gamesLostAndDoubled(db, ids);
+        return trialOf(this, trial, {
+          measured: `exit ${exitSeconds} s; ${startedAfter} started after signal; ${pending} unfinished resumed in ${resumed} s`,
+          recoverySeconds: resumed,
+          lost,
+          doubled,
+          pass: exitSeconds <= 15 && startedAfter === 0 && stillLocked === 0 && resumed <= 60 && lost === 0 && doubled === 0,
+          notes: `${stillLocked} locks left behind; max attempts ${maxAttempts}`,
+        });
+      } finally {
+        await client.close();
+      }
+    });
+  },
+};
+
+export const gamesWorkerKilled: Scenario = {
+  name: 'Games worker SIGKILL mid-transaction',
+  target: 'DEFERRED with ≤ 3 attempts',
+  async run(trial) {
+    return withFixtures(async (mongo, services) => {
+      const uri = (await mongo.replSet(1)).getUri('games');
+      const { client, db } = await connect(uri);
+      try {
+        const port = await freePort();
+        const first = await services.games(uri, port);
+        const { ids, operationIds } = await receiveOperations(first, db, 1, 500);
+        await waitFor('operation in progress', () => db.collection('asyncoperations').countDocuments({ status: 'IN_PROGRESS' }), (n) => n === 1, 30_000, 10);
+        await first.process.kill9();
+        const killedAt = Date.now();
+        const second = await services.games(uri, port);
+        let stalledSeen = false;
+        const stalledQuery = `query($id: ID!) { operation(id: $id) { status stalled } }`;
+        await waitFor(
+          'operation DEFERRED',
+          async () => {
+            const { operation } = await gql<{ operation: { status: string; stalled: boolean } }>(second, GAMES_TOKEN, stalledQuery, { id: operationIds[0] });
+            stalledSeen ||= operation.stalled;
+            return operation.status;
+          },
+          (status) => status === 'DEFERRED',
+          180_000,
+          500,
+        );
+        const recovery = seconds(killedAt);
+        const { lost, doubled, maxAttempts } = await gamesLostAndDoubled(db, ids);
+        const cancelled = (second.process.output().match(/canceled, execution took more than/g) ?? []).length;
+        return trialOf(this, trial, {
+          measured: `DEFERRED ${recovery} s after the kill, ${maxAttempts} attempts`,
+          recoverySeconds: recovery,
+          lost,
+          doubled,
+          pass: maxAttempts <= 3 && lost === 0 && doubled === 0,
+          notes: `${cancelled} "canceled" logs; shown stalled: ${stalledSeen ? 'yes' : 'no'}`,
+        });
+      } finally {
+        await client.close();
+      }
+    });
+  },
+};
+
+export const healthWithMongoDown: Scenario = {
+  name: '/health with MongoDB down',
+  target: '503 ≤ 1 s',
+  async run(trial) {
+    return withFixtures(async (mongo, services) => {
+      const replSet = await mongo.replSet(1);
+      const games = await services.games(replSet.getUri('games'), await freePort());
+      await replSet.servers[0]!.stop({ doCleanup: false, force: false });
+      const answers: Array<{ status: number; seconds: number }> = [];
+      for (let i = 0; i < 5; i += 1) {
+        const startedAt = Date.now();
+        const status = await fetch(`${games.url}/health`, { signal: AbortSignal.timeout(15_000) }).then((res) => res.status, () => 0);
+        answers.push({ status, seconds: seconds(startedAt) });
+      }
+      const slowest = Math.max(...answers.map((a) => a.seconds));
+      const all503 = answers.every((a) => a.status === 503);
+      return trialOf(this, trial, {
+        measured: `${answers.map((a) => a.status).join('/')} in ≤ ${slowest} s`,
+        recoverySeconds: null,
+        lost: 0,
+        doubled: 0,
+        pass: all503 && slowest <= 1,
+        notes: '5 probes',
+      });
+    });
+  },
+};
+
+export const gamesDownThenBack: Scenario = {
+  name: 'Games down, then back, dispatches pending',
+  target: 'every PENDING dispatch SENT ≤ 20 s',
+  async run(trial) {
+    return withFixtures(async (mongo, services) => {
+      const setup = await cleanupSetup(await mongo.replSet(1), services, 1_500, 3);
+      try {
+        const rgs = await services.rgs(setup.rgsUri, setup.gamesPort);
+        const runId = await startRun(rgs, setup.environmentId);
+        // Games stays away until every dispatch has failed at least twice (backoffs of 4 s and more).
+        const down = await waitFor(
+          'dispatches backing off',
+          () => setup.rgs.collection('dispatches').find({}, { projection: { attempts: 1, nextAttemptAt: 1 } }).toArray(),
+          (rows) => rows.length === 3 && rows.every((row) => row.attempts >= 2),
+          120_000,
+          500,
+        );
+        const waitLeft = Math.max(...down.map((row) => (row.nextAttemptAt as Date).getTime() - Date.now())) / 1000;
+        await services.games(setup.gamesUri, setup.gamesPort);
+        const backAt = Date.now();
+        await waitFor('every dispatch SENT', () => runView(rgs, runId), finishedAndSent, 120_000, 100);
+        const recovery = seconds(backAt);
+        await allOperationsDeferred(setup.games, 3, 60_000);
+        const { lost, doubled } = await lostAndDoubled(setup.games, setup.rgs, setup.boIds);
+        return trialOf(this, trial, {
+          measured: `all SENT ${recovery} s after Games was back`,
+          recoverySeconds: recovery,
+          lost,
+          doubled,
+          pass: recovery <= 20 && lost === 0 && doubled === 0,
+          notes: `backoff left when Games came back: up to ${Math.round(waitLeft)} s`,
+        });
+      } finally {
+        await setup.close();
+      }
+    });
+  },
+};
+
+/** The member that is primary now, by its host:port, asked through the replica set. */
+async function primaryOf(client: MongoClient): Promise<string | null> {
+  const hello = await client.db('admin').command({ hello: 1 });
+  return (hello.primary as string | undefined) ?? null;
+}
+
+export const failover: Scenario = {
+  name: 'Failover: step-down, then kill the primary',
+  target: 'progress ≤ 30 s after a new primary',
+  async run(trial) {
+    return withFixtures(async (mongo, services) => {
+      const replSet = await mongo.replSet(3);
+      const setup = await cleanupSetup(replSet, services, 6_000, 150);
+      const watcher = await MongoClient.connect(replSet.getUri(), { serverSelectionTimeoutMS: 30_000 });
+      try {
+        await services.games(setup.gamesUri, setup.gamesPort);
+        const rgs = await services.rgs(setup.rgsUri, setup.gamesPort);
+        const runId = await startRun(rgs, setup.environmentId);
+        const progressOf = async () => (await setup.games.collection('asyncoperations').countDocuments({ status: 'DEFERRED' })) + (await runView(rgs, runId)).serversDone;
+        await waitFor('three servers done', () => runView(rgs, runId), (run) => run.serversDone >= 3, 60_000, 20);
+
+        // Fault 1: the primary steps down
+        const first = await primaryOf(watcher);
+        await watcher.db('admin').command({ replSetStepDown: 30, secondaryCatchUpPeriodSecs: 5 }).catch(() => {});
+        const second = await waitFor('a new primary after step-down', () => primaryOf(watcher), (p) => p != null && p !== first, 60_000, 100);
+        const electedAt1 = Date.now();
+        const before1 = await progressOf();
+        await waitFor('progress after step-down', progressOf, (p) => p > before1, 60_000, 100);
+        const recovery1 = seconds(electedAt1);
+
+        // Fault 2: the new primary is killed
+        const victim = replSet.servers.find((server) => second!.endsWith(`:${server.instanceInfo?.port}`));
+        victim?.instanceInfo?.instance.mongodProcess?.kill('SIGKILL');
+        await waitFor('a new primary after the kill', () => primaryOf(watcher), (p) => p != null && p !== second, 90_000, 200);
+        const electedAt2 = Date.now();
+        const before2 = await progressOf();
+        const done = await runView(rgs, runId);
+        let recovery2: number | null = null;
+        if (!finishedAndSent(done) || (await setup.games.collection('asyncoperations').countDocuments({ status: { $ne: 'DEFERRED' } })) > 0) {
+          await waitFor('progress after the kill', progressOf, (p) => p > before2, 90_000, 100);
+          recovery2 = seconds(electedAt2);
+        }
+        const finished = await waitFor('run completed and sent', () => runView(rgs, runId), finishedAndSent, 240_000, 500);
+        await allOperationsDeferred(setup.games, finished.dispatches.length, 180_000);
+        const { lost, doubled } = await lostAndDoubled(setup.games, setup.rgs, setup.boIds);
+        const worst = Math.max(recovery1, recovery2 ?? 0);
+        return trialOf(this, trial, {
+          measured: `progress ${recovery1} s after step-down election, ${recovery2 ?? 'n/a (already done)'} s after kill election`,
+          recoverySeconds: worst,
+          lost,
+          doubled,
+          pass: worst <= 30 && lost === 0 && doubled === 0 && finished.errors.length === 0,
+          notes: `no service restarted; ${finished.dispatches.length} dispatches; ${finished.errors.length} server errors`,
+        });
+      } finally {
+        await watcher.close();
+        await setup.close();
+      }
+    });
+  },
+};
+
+export const ALL_SCENARIOS: Scenario[] = [healthWithMongoDown, gamesWorkerKilled, gamesSigterm, rgsCrashMidChain, gamesDownThenBack, failover];
