@@ -41,6 +41,19 @@ async function withFixtures<T>(body: (mongo: Mongo, services: Services) => Promi
   }
 }
 
+/** A single-node replica set with a `games` database the runner is connected to, and a free port for Games. */
+async function withGamesDatabase<T>(body: (fixture: { uri: string; db: Db; port: number; services: Services }) => Promise<T>): Promise<T> {
+  return withFixtures(async (mongo, services) => {
+    const uri = (await mongo.replSet(1)).getUri('games');
+    const { client, db } = await connect(uri);
+    try {
+      return await body({ uri, db, port: await freePort(), services });
+    } finally {
+      await client.close();
+    }
+  });
+}
+
 /** Games + RGS on one replica set, with an environment of `servers` servers over `tables` tables. */
 async function cleanupSetup(replSet: MongoMemoryReplSet, services: Services, tables: number, servers: number) {
   const gamesUri = replSet.getUri('games');
@@ -86,7 +99,15 @@ export const rgsCrashMidChain: Scenario = {
         await services.games(setup.gamesUri, setup.gamesPort);
         let rgs = await services.rgs(setup.rgsUri, setup.gamesPort);
         const runId = await startRun(rgs, setup.environmentId);
-        const atKill = await waitFor('two servers done', () => runView(rgs, runId), (run) => run.serversDone >= 2, 60_000, 20);
+        // Killed while a chain link holds its lock, the worst moment: the link waits for the lock to expire.
+        const linkRunning = () => setup.rgs.collection('agendaJobs').countDocuments({ name: 'cleanup-environment', lockedAt: { $ne: null } });
+        const atKill = (await waitFor(
+          'two servers done and a link running',
+          async () => ((await linkRunning()) > 0 ? runView(rgs, runId) : undefined),
+          (run) => run !== undefined && run.serversDone >= 2,
+          60_000,
+          10,
+        ))!;
         await rgs.process.kill9();
         await sleep(2_000);
         rgs = await services.rgs(setup.rgsUri, setup.gamesPort);
@@ -137,38 +158,30 @@ export const gamesSigterm: Scenario = {
   name: 'Games SIGTERM, 5 operations in flight',
   target: 'exit ≤ 15 s, 0 jobs started after the signal, all resumed ≤ 60 s after restart',
   async run(trial) {
-    return withFixtures(async (mongo, services) => {
-      const replSet = await mongo.replSet(1);
-      const uri = replSet.getUri('games');
-      const { client, db } = await connect(uri);
-      try {
-        const port = await freePort();
-        const api = await services.games(uri, port);
-        // The process takes the requests and works on them; it is the one signalled.
-        const { ids, operationIds } = await receiveOperations(api, db, 5, 500);
-        await waitFor('operations in progress', () => db.collection('asyncoperations').countDocuments({ status: 'IN_PROGRESS' }), (n) => n >= 1, 30_000, 20);
-        const signalledAt = Date.now();
-        await api.process.stop();
-        const exitSeconds = seconds(signalledAt);
-        const startedAfter = await db.collection('agendaJobs').countDocuments({ name: 'cleanup-game-tables', lastModifiedBy: api.name, lastRunAt: { $gt: new Date(signalledAt) } });
-        const stillLocked = await db.collection('agendaJobs').countDocuments({ name: 'cleanup-game-tables', lockedAt: { $ne: null } });
-        const pending = await db.collection('asyncoperations').countDocuments({ status: { $ne: 'DEFERRED' } });
-        await services.games(uri, port);
-        const restartedAt = Date.now();
-        await allOperationsDeferred(db, operationIds.length, 120_000);
-        const resumed = seconds(restartedAt);
-        const { lost, doubled, maxAttempts } = await gamesLostAndDoubled(db, ids);
-        return trialOf(this, trial, {
-          measured: `exit ${exitSeconds} s; ${startedAfter} started after signal; ${pending} unfinished resumed in ${resumed} s`,
-          recoverySeconds: resumed,
-          lost,
-          doubled,
-          pass: exitSeconds <= 15 && startedAfter === 0 && stillLocked === 0 && resumed <= 60 && lost === 0 && doubled === 0,
-          notes: `${stillLocked} locks left behind; max attempts ${maxAttempts}`,
-        });
-      } finally {
-        await client.close();
-      }
+    return withGamesDatabase(async ({ uri, db, port, services }) => {
+      const api = await services.games(uri, port);
+      // The process takes the requests and works on them; it is the one signalled.
+      const { ids, operationIds } = await receiveOperations(api, db, 5, 500);
+      await waitFor('operations in progress', () => db.collection('asyncoperations').countDocuments({ status: 'IN_PROGRESS' }), (n) => n >= 1, 30_000, 20);
+      const signalledAt = Date.now();
+      await api.process.stop();
+      const exitSeconds = seconds(signalledAt);
+      const startedAfter = await db.collection('agendaJobs').countDocuments({ name: 'cleanup-game-tables', lastModifiedBy: api.name, lastRunAt: { $gt: new Date(signalledAt) } });
+      const stillLocked = await db.collection('agendaJobs').countDocuments({ name: 'cleanup-game-tables', lockedAt: { $ne: null } });
+      const pending = await db.collection('asyncoperations').countDocuments({ status: { $ne: 'DEFERRED' } });
+      await services.games(uri, port);
+      const restartedAt = Date.now();
+      await allOperationsDeferred(db, operationIds.length, 120_000);
+      const resumed = seconds(restartedAt);
+      const { lost, doubled, maxAttempts } = await gamesLostAndDoubled(db, ids);
+      return trialOf(this, trial, {
+        measured: `exit ${exitSeconds} s; ${startedAfter} started after signal; ${pending} unfinished resumed in ${resumed} s`,
+        recoverySeconds: resumed,
+        lost,
+        doubled,
+        pass: exitSeconds <= 15 && startedAfter === 0 && stillLocked === 0 && resumed <= 60 && lost === 0 && doubled === 0,
+        notes: `${stillLocked} locks left behind; max attempts ${maxAttempts}`,
+      });
     });
   },
 };
@@ -177,44 +190,37 @@ export const gamesWorkerKilled: Scenario = {
   name: 'Games worker SIGKILL mid-transaction',
   target: 'DEFERRED with ≤ 3 attempts',
   async run(trial) {
-    return withFixtures(async (mongo, services) => {
-      const uri = (await mongo.replSet(1)).getUri('games');
-      const { client, db } = await connect(uri);
-      try {
-        const port = await freePort();
-        const first = await services.games(uri, port);
-        const { ids, operationIds } = await receiveOperations(first, db, 1, 500);
-        await waitFor('operation in progress', () => db.collection('asyncoperations').countDocuments({ status: 'IN_PROGRESS' }), (n) => n === 1, 30_000, 10);
-        await first.process.kill9();
-        const killedAt = Date.now();
-        const second = await services.games(uri, port);
-        let stalledSeen = false;
-        const stalledQuery = `query($id: ID!) { operation(id: $id) { status stalled } }`;
-        await waitFor(
-          'operation DEFERRED',
-          async () => {
-            const { operation } = await gql<{ operation: { status: string; stalled: boolean } }>(second, GAMES_TOKEN, stalledQuery, { id: operationIds[0] });
-            stalledSeen ||= operation.stalled;
-            return operation.status;
-          },
-          (status) => status === 'DEFERRED',
-          180_000,
-          500,
-        );
-        const recovery = seconds(killedAt);
-        const { lost, doubled, maxAttempts } = await gamesLostAndDoubled(db, ids);
-        const cancelled = (second.process.output().match(/canceled, execution took more than/g) ?? []).length;
-        return trialOf(this, trial, {
-          measured: `DEFERRED ${recovery} s after the kill, ${maxAttempts} attempts`,
-          recoverySeconds: recovery,
-          lost,
-          doubled,
-          pass: maxAttempts <= 3 && lost === 0 && doubled === 0,
-          notes: `${cancelled} "canceled" logs; shown stalled: ${stalledSeen ? 'yes' : 'no'}`,
-        });
-      } finally {
-        await client.close();
-      }
+    return withGamesDatabase(async ({ uri, db, port, services }) => {
+      const first = await services.games(uri, port);
+      const { ids, operationIds } = await receiveOperations(first, db, 1, 500);
+      await waitFor('operation in progress', () => db.collection('asyncoperations').countDocuments({ status: 'IN_PROGRESS' }), (n) => n === 1, 30_000, 10);
+      await first.process.kill9();
+      const killedAt = Date.now();
+      const second = await services.games(uri, port);
+      let stalledSeen = false;
+      const stalledQuery = `query($id: ID!) { operation(id: $id) { status stalled } }`;
+      await waitFor(
+        'operation DEFERRED',
+        async () => {
+          const { operation } = await gql<{ operation: { status: string; stalled: boolean } }>(second, GAMES_TOKEN, stalledQuery, { id: operationIds[0] });
+          stalledSeen ||= operation.stalled;
+          return operation.status;
+        },
+        (status) => status === 'DEFERRED',
+        180_000,
+        500,
+      );
+      const recovery = seconds(killedAt);
+      const { lost, doubled, maxAttempts } = await gamesLostAndDoubled(db, ids);
+      const cancelled = (second.process.output().match(/canceled, execution took more than/g) ?? []).length;
+      return trialOf(this, trial, {
+        measured: `DEFERRED ${recovery} s after the kill, ${maxAttempts} attempts`,
+        recoverySeconds: recovery,
+        lost,
+        doubled,
+        pass: maxAttempts <= 3 && lost === 0 && doubled === 0,
+        notes: `${cancelled} "canceled" logs; shown stalled: ${stalledSeen ? 'yes' : 'no'}`,
+      });
     });
   },
 };

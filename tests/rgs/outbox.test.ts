@@ -9,24 +9,38 @@ import { startTestRgs, useConnectedServices, type TestRgs } from './support/rgs-
 import { allSent, isCompleted, startCleanup, waitForRun } from './support/runs.js';
 import { seedEnvironment, seedServer, seedTables } from './support/seed.js';
 
+/**
+ * An RGS whose Games is not running yet (with `env` on top); `startGames()` brings Games up where
+ * RGS expects it, on a database of its own (`gamesUri`).
+ */
+function useRgsWithGamesAway(env: Record<string, string>) {
+  let gamesPort: number;
+  const fixture = {
+    gamesUri: freshDatabaseUri('games'),
+    rgs: undefined as unknown as TestRgs,
+    games: undefined as TestGames | undefined,
+    startGames: async () => {
+      fixture.games = await startTestGames({ mongoUri: fixture.gamesUri, env: { GAMES_PORT: String(gamesPort), CLEANUP_LOCK_LIFETIME_MS: '4000' } });
+      return fixture.games;
+    },
+  };
+  beforeAll(async () => {
+    gamesPort = await freePort();
+    fixture.rgs = await startTestRgs({ env: { GAMES_URL: `http://127.0.0.1:${gamesPort}`, GAMES_API_TOKEN: TEST_GAMES_TOKEN, ...env } });
+  });
+  afterAll(async () => {
+    await fixture.rgs.stop();
+    await fixture.games?.stop();
+  });
+  return fixture;
+}
+
 describe('the outbox to Games', () => {
   describe('when Games is down while a run writes its dispatches, and comes up later', () => {
-    let rgs: TestRgs;
-    let games: TestGames | undefined;
-    let gamesPort: number;
-    const gamesUri = freshDatabaseUri('games');
-    beforeAll(async () => {
-      gamesPort = await freePort();
-      rgs = await startTestRgs({
-        env: { GAMES_URL: `http://127.0.0.1:${gamesPort}`, GAMES_API_TOKEN: TEST_GAMES_TOKEN, DISPATCH_MAX_ATTEMPTS: '1000' },
-      });
-    });
-    afterAll(async () => {
-      await rgs.stop();
-      await games?.stop();
-    });
+    const away = useRgsWithGamesAway({ DISPATCH_MAX_ATTEMPTS: '1000' });
 
     it('Then every id reaches Games once, each dispatch as one operation, and a repeated send creates nothing new', async () => {
+      const { rgs, gamesUri } = away;
       // Arrange: 7 Games tables, known to RGS by their boIds; Games is not running
       const boIds = await createGamesTablesOffline(gamesUri, 7);
       const environment = await seedEnvironment(rgs.models, ['EUR']);
@@ -47,7 +61,7 @@ describe('the outbox to Games', () => {
       expect(await rgs.models.GameTable.countDocuments({ serverId: server._id, active: true })).toBe(0);
 
       // Act 2: Games comes up where RGS expects it
-      games = await startTestGames({ mongoUri: gamesUri, env: { GAMES_PORT: String(gamesPort), CLEANUP_LOCK_LIFETIME_MS: '4000' } });
+      const games = await away.startGames();
       const afterUp = await waitForRun(rgs, runId, allSent);
 
       // Assert 2: one Games operation per dispatch, keyed by the dispatch id, every id exactly once
@@ -55,7 +69,7 @@ describe('the outbox to Games', () => {
       expect(messages.map((m) => m.idempotencyKey).sort()).toEqual(afterUp.dispatches.map((d: any) => d.id).sort());
       expect(messages.flatMap((m) => m.gameTableIds.map(String)).sort()).toEqual([...boIds].sort());
       const operations = await eventually(
-        () => games!.models.AsyncOperation.find({}).lean(),
+        () => games.models.AsyncOperation.find({}).lean(),
         (ops) => ops.length === 2 && ops.every((op) => op.status === 'DEFERRED'),
       );
       expect(operations.map((op) => String(op._id)).sort()).toEqual(afterUp.dispatches.map((d: any) => d.gamesOperationId).sort());
@@ -76,30 +90,12 @@ describe('the outbox to Games', () => {
   });
 
   describe('when Games comes back while dispatches wait out a long backoff', () => {
-    let rgs: TestRgs;
-    let games: TestGames | undefined;
-    let gamesPort: number;
-    const gamesUri = freshDatabaseUri('games');
-    beforeAll(async () => {
-      gamesPort = await freePort();
-      // A ten-minute backoff after the first failure: only recovery can send them within the test.
-      rgs = await startTestRgs({
-        env: {
-          GAMES_URL: `http://127.0.0.1:${gamesPort}`,
-          GAMES_API_TOKEN: TEST_GAMES_TOKEN,
-          DISPATCH_BACKOFF_MS: '600000',
-          DISPATCH_BACKOFF_MAX_MS: '600000',
-          DISPATCH_INTERVAL_MS: '500',
-        },
-      });
-    });
-    afterAll(async () => {
-      await rgs.stop();
-      await games?.stop();
-    });
+    // A ten-minute backoff after the first failure: only recovery can send them within the test.
+    const away = useRgsWithGamesAway({ DISPATCH_BACKOFF_MS: '600000', DISPATCH_BACKOFF_MAX_MS: '600000', DISPATCH_INTERVAL_MS: '500' });
 
     it('Then its /health ends the backoff and every pending dispatch is sent at the next round', async () => {
       // Arrange: a run whose dispatches failed once and now back off for ten minutes
+      const { rgs, gamesUri } = away;
       const boIds = await createGamesTablesOffline(gamesUri, 3);
       const environment = await seedEnvironment(rgs.models, ['EUR']);
       const server = await seedServer(rgs.models, environment._id);
@@ -108,7 +104,7 @@ describe('the outbox to Games', () => {
       await waitForRun(rgs, runId, (run) => isCompleted(run) && run.dispatches.length === 2 && run.dispatches.every((d: any) => d.attempts === 1));
 
       // Act: Games comes up where RGS expects it
-      games = await startTestGames({ mongoUri: gamesUri, env: { GAMES_PORT: String(gamesPort) } });
+      await away.startGames();
 
       // Assert: sent long before the backoff ends, each with its second attempt
       const sent = await waitForRun(rgs, runId, allSent);
