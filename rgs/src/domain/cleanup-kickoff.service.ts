@@ -148,7 +148,8 @@ export class CleanupKickoffService {
       await heartbeat();
     }
     if (!(await this.deps.progress.recordPlan(run._id, this.deps.maxShare, planned, skipped))) return false;
-    if (skipped.length > 0) {
+    // An approved run is planned again (its figures stay current) but its skips were recorded the first time.
+    if (skipped.length > 0 && !run.approvedAt) {
       await this.deps.audit.note(
         { event: 'environments-skipped', runId, skipped: skipped.map((s) => ({ environment: s.name, reason: s.reason })) },
         'environments left alone by the run',
