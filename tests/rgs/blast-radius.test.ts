@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Types } from 'mongoose';
+import { CLEANUP_KICKOFF_JOB } from '../../rgs/src/entry-points/jobs/cleanup-kickoff.job.js';
 import { CLEANUP_RUN_EVENT_JOB } from '../../rgs/src/entry-points/jobs/cleanup-run-event.job.js';
 import { eventually } from '../support/eventually.js';
 import { captureLogger } from './support/capture-logger.js';
@@ -107,6 +108,27 @@ describe('the blast-radius limit (CLEANUP_MAX_SHARE=0.75)', () => {
     const next = await startCleanup(rgs, String((await seedTypo()).environment._id));
     expect(next).not.toBe(runId);
     await rgs.gql(CANCEL_RUN, { id: next });
+  });
+
+  it('When the cron starts a run above the limit, then it waits for approval the same way', async () => {
+    // Arrange
+    const { environment, ids } = await seedTypo();
+    const before = await rgs.models.CleanupRun.countDocuments();
+
+    // Act: what the cron schedule runs
+    await rgs.agenda.now(CLEANUP_KICKOFF_JOB, { scheduled: true });
+
+    // Assert
+    const run = await eventually(
+      () => rgs.models.CleanupRun.findOne({}, null, { sort: { createdAt: -1 } }).lean(),
+      (r) => r?.status === 'AWAITING_APPROVAL',
+    );
+    expect(await rgs.models.CleanupRun.countDocuments()).toBe(before + 1);
+    expect(run!.environmentId).toBeNull();
+    expect(run!.planned).toContainEqual(expect.objectContaining({ environmentId: environment._id, share: 1, needsApproval: true }));
+    expect(await rgs.models.GameTable.countDocuments({ _id: { $in: ids }, active: true })).toBe(4);
+
+    await rgs.gql(CANCEL_RUN, { id: String(run!._id) });
   });
 
   it('When a run is planned at half of the active tables, then it runs without approval', async () => {
