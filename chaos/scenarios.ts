@@ -262,11 +262,11 @@ export const gamesDownThenBack: Scenario = {
       try {
         const rgs = await services.rgs(setup.rgsUri, setup.gamesPort);
         const runId = await startRun(rgs, setup.environmentId);
-        // Games stays away until every dispatch has failed at least twice (backoffs of 4 s and more).
+        // Games stays away until every dispatch has failed four times (backoffs of 16 s and more).
         const down = await waitFor(
           'dispatches backing off',
           () => setup.rgs.collection('dispatches').find({}, { projection: { attempts: 1, nextAttemptAt: 1 } }).toArray(),
-          (rows) => rows.length === 3 && rows.every((row) => row.attempts >= 2),
+          (rows) => rows.length === 3 && rows.every((row) => row.attempts >= 4),
           120_000,
           500,
         );
