@@ -145,8 +145,8 @@ export async function seedGamesTables(games: Db, count: number): Promise<ObjectI
 }
 
 /**
- * One RGS environment requiring EUR with `servers` servers of `perServer` USD tables each, without
- * traffic, whose boIds are `boIds` (to be deleted, i.e. archived in Games).
+ * One RGS environment requiring EUR with `servers` servers sharing `boIds` as USD tables without
+ * traffic (to be deleted, i.e. archived in Games), besides EUR tables that stay.
  */
 export async function seedRgsEnvironment(rgs: Db, boIds: ObjectId[], servers: number): Promise<string> {
   const environmentId = new ObjectId();
@@ -156,18 +156,12 @@ export async function seedRgsEnvironment(rgs: Db, boIds: ObjectId[], servers: nu
   for (let s = 0; s < servers; s += 1) {
     const serverId = new ObjectId();
     await rgs.collection('servers').insertOne({ _id: serverId, environmentId, name: `server-${s + 1}`, active: true, createdAt: now, updatedAt: now });
-    const tables = boIds.slice(s * perServer, (s + 1) * perServer).map((boId, i) => ({
-      _id: new ObjectId(),
-      serverId,
-      boId,
-      name: `Table ${i + 1}`,
-      currency: 'USD',
-      active: true,
-      archivedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    }));
-    if (tables.length > 0) await rgs.collection('gametables').insertMany(tables);
+    const table = (boId: ObjectId, currency: string, i: number) => ({ _id: new ObjectId(), serverId, boId, name: `Table ${i + 1}`, currency, active: true, archivedAt: null, createdAt: now, updatedAt: now });
+    const candidates = boIds.slice(s * perServer, (s + 1) * perServer).map((boId, i) => table(boId, 'USD', i));
+    // Kept EUR tables, half as many: the run touches two thirds of the tables, below CLEANUP_MAX_SHARE
+    // (0.75), so it runs without waiting for approval.
+    const kept = Array.from({ length: Math.ceil(candidates.length / 2) }, (_, i) => table(new ObjectId(), 'EUR', candidates.length + i));
+    if (candidates.length > 0) await rgs.collection('gametables').insertMany([...candidates, ...kept]);
   }
   return environmentId.toHexString();
 }

@@ -315,6 +315,7 @@ export const failover: Scenario = {
 
         // Fault 1: the primary steps down
         const first = await primaryOf(watcher);
+        const steppedDownAt = Date.now();
         await watcher.db('admin').command({ replSetStepDown: 30, secondaryCatchUpPeriodSecs: 5 }).catch(() => {});
         const second = await waitFor('a new primary after step-down', () => primaryOf(watcher), (p) => p != null && p !== first, 60_000, 100);
         const electedAt1 = Date.now();
@@ -324,6 +325,7 @@ export const failover: Scenario = {
 
         // Fault 2: the new primary is killed
         const victim = replSet.servers.find((server) => second!.endsWith(`:${server.instanceInfo?.port}`));
+        const killedAt = Date.now();
         victim?.instanceInfo?.instance.mongodProcess?.kill('SIGKILL');
         await waitFor('a new primary after the kill', () => primaryOf(watcher), (p) => p != null && p !== second, 90_000, 200);
         const electedAt2 = Date.now();
@@ -344,7 +346,7 @@ export const failover: Scenario = {
           lost,
           doubled,
           pass: worst <= 30 && lost === 0 && doubled === 0 && finished.errors.length === 0,
-          notes: `no service restarted; ${finished.dispatches.length} dispatches; ${finished.errors.length} server errors`,
+          notes: `elections took ${seconds(steppedDownAt, electedAt1)} s and ${seconds(killedAt, electedAt2)} s; no service restarted; ${finished.dispatches.length} dispatches; ${finished.errors.length} server errors`,
         });
       } finally {
         await watcher.close();
