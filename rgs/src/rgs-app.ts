@@ -17,8 +17,9 @@ import { GameTableCleanupService } from './domain/game-table-cleanup.service.js'
 import { OutboxDispatcherService } from './domain/outbox-dispatcher.service.js';
 import { RgsQueries } from './domain/rgs-queries.js';
 import { RunProgress } from './domain/run-progress.js';
-import { EXAMPLE_QUERY } from './entry-points/graphql/example-query.js';
+import { PLAYGROUND_TABS } from './entry-points/graphql/example-query.js';
 import { buildRgsSchema } from './entry-points/graphql/schema.js';
+import { createRgsMetrics } from './rgs-metrics.js';
 import { agendaKickoffScheduler, defineCleanupKickoffJob, scheduleCleanupKickoff } from './entry-points/jobs/cleanup-kickoff.job.js';
 import { agendaChainScheduler, defineCleanupEnvironmentJob } from './entry-points/jobs/environment-cleanup.job.js';
 import { agendaDispatchTrigger, defineDispatchToGamesJob, scheduleDispatchToGames } from './entry-points/jobs/outbox-dispatch.job.js';
@@ -53,7 +54,15 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     const models = registerRgsModels(conn, { gameTablePlugins: options.gameTablePlugins });
     await ensureCollections(conn);
     const withTransaction = transactionRunner(conn);
-    const agenda = await createAgenda({ db: conn.db!, name: `rgs-${process.pid}`, processEveryMs: config.agendaProcessEveryMs, defaultLockLifetimeMs: config.jobLockLifetimeMs, logger });
+    const metrics = createRgsMetrics(models);
+    const agenda = await createAgenda({
+      db: conn.db!,
+      name: `rgs-${process.pid}`,
+      processEveryMs: config.agendaProcessEveryMs,
+      defaultLockLifetimeMs: config.jobLockLifetimeMs,
+      logger,
+      metrics,
+    });
 
     const progress = new RunProgress(models);
     const games = options.gamesClient ?? createGamesClient({ url: config.games.url, apiToken: config.games.apiToken.value, timeoutMs: config.dispatch.timeoutMs });
@@ -89,7 +98,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
 
     const retries = new DispatchRetryService({ models, dispatchTrigger, logger });
     const schema = await buildRgsSchema({ kickoff, planner, queries: new RgsQueries(models), retries });
-    const service = await serveService({ name: 'rgs', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY }, config);
+    const service = await serveService({ name: 'rgs', schema, conn, agenda, logger, playgroundTabs: PLAYGROUND_TABS, metrics }, config);
     logger.info({ games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off' }, 'rgs cleanup settings');
     return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {

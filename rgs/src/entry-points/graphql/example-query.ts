@@ -1,25 +1,66 @@
-/** What GraphiQL shows on first visit: the RGS cleanup flow, ready to run. */
-export const EXAMPLE_QUERY = `# RGS cleanup API. The Authorization header is in the Headers tab below.
-# 1. Environments and their servers.
+import type { PlaygroundTab } from '../../../../shared/src/http/graphiql.js';
+
+/**
+ * The saved tabs of the RGS GraphiQL: an operator's everyday operations, one per tab, in the order
+ * of a cleanup. Ids are variables (pre-filled with a placeholder) and each tab says where to get them.
+ */
+export const PLAYGROUND_TABS: readonly PlaygroundTab[] = [
+  {
+    query: `# Environments, their required currencies and servers. The Authorization header is below (Headers).
 query Environments {
   environments { id name requiredCurrencies servers { id name active } }
 }
-
-# 2. A dry run for one environment (paste an id from step 1): nothing is changed.
-query Plan {
-  cleanupPlan(environmentId: "<id>") { archivedAt toDeleteCount toArchiveCount sampleToDelete sampleToArchive }
+`,
+  },
+  {
+    query: `# A dry run: what a cleanup would delete and archive now. Nothing is changed.
+# $environmentId: an id from the Environments tab. $serverId (optional): one of its servers.
+query Plan($environmentId: ID!, $serverId: ID) {
+  cleanupPlan(environmentId: $environmentId, serverId: $serverId) {
+    archivedAt toDeleteCount toArchiveCount sampleToDelete sampleToArchive
+  }
 }
-
-# 3. Start a run (without environmentId: every environment).
-mutation Start {
-  startCleanup(environmentId: "<id>") { id status archivedAt }
+`,
+    variables: { environmentId: '<an environment id from the Environments tab>', serverId: null },
+  },
+  {
+    query: `# Start a cleanup run. $environmentId: an id from the Environments tab, or null for every environment.
+# Follow it in the Run tab with the id this returns.
+mutation StartCleanup($environmentId: ID) {
+  startCleanup(environmentId: $environmentId) { id status archivedAt environmentId }
 }
-
-# 4. Follow the runs and their outbox to Games.
-query Runs {
-  cleanupRuns(first: 5) {
+`,
+    variables: { environmentId: null },
+  },
+  {
+    query: `# Follow one run: servers done, tables deleted/archived, and its outbox to Games.
+# $id: the id StartCleanup returned, or one from the Recent runs tab. Run again to refresh.
+query Run($id: ID!) {
+  cleanupRun(id: $id) {
     id status serversDone serversTotal deletedCount archivedCount errors startedAt finishedAt
     dispatches { id actionType count status attempts gamesOperationId lastError }
   }
 }
-`;
+`,
+    variables: { id: '<a run id from StartCleanup or Recent runs>' },
+  },
+  {
+    query: `# The latest runs, newest first. A dispatch's gamesOperationId is the operation in the Games GraphiQL.
+query RecentRuns {
+  cleanupRuns(first: 5) {
+    id status environmentId serversDone serversTotal deletedCount archivedCount errors startedAt finishedAt
+    dispatches { id actionType count status attempts gamesOperationId lastError }
+  }
+}
+`,
+  },
+  {
+    query: `# Send a FAILED dispatch to Games again with a fresh retry budget (safe: its id is the idempotency key).
+# $id: a dispatch id with status FAILED, from the Run or Recent runs tab.
+mutation RetryDispatch($id: ID!) {
+  retryDispatch(id: $id) { id status attempts lastError }
+}
+`,
+    variables: { id: '<a FAILED dispatch id from the Run tab>' },
+  },
+];
