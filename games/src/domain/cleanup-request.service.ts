@@ -56,7 +56,8 @@ export class CleanupRequestService {
       return first;
     }
     this.deps.logger.info(
-      { operationId: String(operation._id), count: request.ids.length, actionType: request.actionType, async: request.async },
+      // idempotencyKey: for requests from RGS, the id of its outbox dispatch (the join between the two services' logs)
+      { operationId: String(operation._id), idempotencyKey: request.idempotencyKey, count: request.ids.length, actionType: request.actionType, async: request.async },
       'cleanup request received',
     );
     if (!request.async) return this.deps.archiver.run(operation._id);
