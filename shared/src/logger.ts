@@ -28,7 +28,7 @@ export function createLogger(options: { name: string; level: LevelWithSilent; pr
         colorize: true,
         sync: true,
         translateTime: 'SYS:HH:MM:ss.l',
-        ignore: 'pid,hostname,name',
+        ignore: 'pid,hostname,name,service',
         // "[rgs] run 65a… dispatch 65b… slice cleaned…": the ids a reader follows, before the message
         messageFormat: (log, messageKey) => {
           const ids = TRACE_IDS.filter((key) => log[key] !== undefined).map((key) => `${key}=${String(log[key])}`);
