@@ -100,7 +100,7 @@ export function graphiqlPage(options: GraphiqlOptions): string {
         defaultQuery: props.newTabQuery,
         headerEditorEnabled: true,
         shouldPersistHeaders: true,
-        defaultEditorToolsVisibility: 'headers',
+        defaultEditorToolsVisibility: 'variables',
       }),
     );
   </script>

@@ -6,7 +6,8 @@ import type { PlaygroundTab } from '../../../../shared/src/http/graphiql.js';
  */
 export const PLAYGROUND_TABS: readonly PlaygroundTab[] = [
   {
-    query: `# DELETE operations archived in phase 1 and waiting for a person (phase 2). Newest first.
+    query: `# DELETE operations archived in phase 1 and waiting for a
+# person (phase 2), newest first.
 # The Authorization header is below (Headers).
 query WaitingForPhase2 {
   operations(status: DEFERRED, actionType: DELETE, first: 50) {
@@ -18,8 +19,10 @@ query WaitingForPhase2 {
 `,
   },
   {
-    query: `# One operation with its tables: succeededIds are what a purge deletes, failures what it kept.
-# $id: an id from the WaitingForPhase2 tab, or a gamesOperationId from the RGS Run tab.
+    query: `# One operation with its tables: succeededIds are what a
+# purge deletes, failures the ids phase 1 did not archive.
+# $id: an id from WaitingForPhase2, or a gamesOperationId
+# from the RGS Run tab.
 query Operation($id: ID!) {
   operation(id: $id) {
     id status actionType archivedAt requestedCount processedCount attempts createdAt purgedAt
@@ -32,8 +35,9 @@ query Operation($id: ID!) {
     variables: { id: '<an operation id from WaitingForPhase2>' },
   },
   {
-    query: `# Verify an archived table: active false, archivedAt = its operation's archivedAt, and one
-# "update" version with that operationId. $id: one of the operation's succeededIds (Operation tab).
+    query: `# Verify an archived table: active false, archivedAt equal
+# to its operation's, and an "update" version with that
+# operationId. $id: one of the Operation tab's succeededIds.
 query VerifyTable($id: ID!) {
   gameTable(id: $id) {
     id name currency active archivedAt
@@ -44,8 +48,9 @@ query VerifyTable($id: ID!) {
     variables: { id: '<a table id from the Operation tab (succeededIds)>' },
   },
   {
-    query: `# Undo phase 1: re-activates the operation's tables still archived at its archivedAt; it becomes RESTORED
-# and is never purged. $operationId: an id from the WaitingForPhase2 tab.
+    query: `# Undo phase 1: re-activates the operation's tables still
+# archived at its archivedAt; it becomes RESTORED and is
+# never purged. $operationId: an id from WaitingForPhase2.
 mutation Restore($operationId: ID!) {
   restoreArchived(operationId: $operationId) { id status }
 }
@@ -53,8 +58,9 @@ mutation Restore($operationId: ID!) {
     variables: { operationId: '<an operation id from WaitingForPhase2>' },
   },
   {
-    query: `# Phase 2, after verifying: hard-deletes a DEFERRED DELETE operation's tables (irreversible).
-# $operationId: an id from the WaitingForPhase2 tab. For many at once: npm run purge (see the README).
+    query: `# Phase 2, after verifying: hard-deletes a DEFERRED DELETE
+# operation's tables. Irreversible. For many at once:
+# npm run purge (README). $operationId: from WaitingForPhase2.
 mutation Purge($operationId: ID!) {
   purgeArchived(operationId: $operationId) {
     operation { id status purgedAt }
@@ -73,7 +79,8 @@ query ActiveTables {
 `,
   },
   {
-    query: `# …then archive them. $ids: 1 to 500 ids from the ActiveTables tab. async: false waits for the result.
+    query: `# …then archive them. $ids: 1 to 500 ids from ActiveTables.
+# async: false waits for the result.
 mutation CleanupGameTables($ids: [ID!]!, $archivedAt: DateTimeISO!) {
   cleanupGameTables(ids: $ids, actionType: DELETE, archivedAt: $archivedAt, async: false) {
     id status requestedCount succeededIds failures { gameTableId message }

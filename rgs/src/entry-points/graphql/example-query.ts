@@ -6,15 +6,18 @@ import type { PlaygroundTab } from '../../../../shared/src/http/graphiql.js';
  */
 export const PLAYGROUND_TABS: readonly PlaygroundTab[] = [
   {
-    query: `# Environments, their required currencies and servers. The Authorization header is below (Headers).
+    query: `# Environments, their required currencies and servers.
+# The Authorization header is below (Headers).
 query Environments {
   environments { id name requiredCurrencies servers { id name active } }
 }
 `,
   },
   {
-    query: `# A dry run: what a cleanup would delete and archive now. Nothing is changed.
-# $environmentId: an id from the Environments tab. $serverId (optional): one of its servers.
+    query: `# A dry run: what a cleanup would delete and archive now.
+# Nothing is changed.
+# $environmentId: an id from the Environments tab.
+# $serverId (optional): one of its servers.
 query Plan($environmentId: ID!, $serverId: ID) {
   cleanupPlan(environmentId: $environmentId, serverId: $serverId) {
     archivedAt toDeleteCount toArchiveCount sampleToDelete sampleToArchive
@@ -24,7 +27,8 @@ query Plan($environmentId: ID!, $serverId: ID) {
     variables: { environmentId: '<an environment id from the Environments tab>', serverId: null },
   },
   {
-    query: `# Start a cleanup run. $environmentId: an id from the Environments tab, or null for every environment.
+    query: `# Start a cleanup run. $environmentId: an id from the
+# Environments tab, or null for every environment.
 # Follow it in the Run tab with the id this returns.
 mutation StartCleanup($environmentId: ID) {
   startCleanup(environmentId: $environmentId) { id status archivedAt environmentId }
@@ -33,8 +37,9 @@ mutation StartCleanup($environmentId: ID) {
     variables: { environmentId: null },
   },
   {
-    query: `# Follow one run: servers done, tables deleted/archived, and its outbox to Games.
-# $id: the id StartCleanup returned, or one from the Recent runs tab. Run again to refresh.
+    query: `# Follow one run: servers done, tables deleted/archived,
+# and its outbox to Games (dispatches). Run again to refresh.
+# $id: what StartCleanup returned, or an id from RecentRuns.
 query Run($id: ID!) {
   cleanupRun(id: $id) {
     id status serversDone serversTotal deletedCount archivedCount errors startedAt finishedAt
@@ -42,10 +47,11 @@ query Run($id: ID!) {
   }
 }
 `,
-    variables: { id: '<a run id from StartCleanup or Recent runs>' },
+    variables: { id: '<a run id from StartCleanup or RecentRuns>' },
   },
   {
-    query: `# The latest runs, newest first. A dispatch's gamesOperationId is the operation in the Games GraphiQL.
+    query: `# The latest runs, newest first. A dispatch's gamesOperationId
+# is its operation in the Games GraphiQL (Operation tab).
 query RecentRuns {
   cleanupRuns(first: 5) {
     id status environmentId serversDone serversTotal deletedCount archivedCount errors startedAt finishedAt
@@ -55,8 +61,9 @@ query RecentRuns {
 `,
   },
   {
-    query: `# Send a FAILED dispatch to Games again with a fresh retry budget (safe: its id is the idempotency key).
-# $id: a dispatch id with status FAILED, from the Run or Recent runs tab.
+    query: `# Send a FAILED dispatch to Games again with a fresh retry
+# budget (safe: its id is the idempotency key).
+# $id: a FAILED dispatch id, from the Run or RecentRuns tab.
 mutation RetryDispatch($id: ID!) {
   retryDispatch(id: $id) { id status attempts lastError }
 }
