@@ -73,7 +73,7 @@ export class CleanupKickoffService {
           envLog.info({ environment: environment.name, servers }, 'environment chain queued');
         }
         // Queued even when already added: a kickoff that crashed after adding may not have queued it.
-        await this.deps.chainScheduler.enqueueEnvironment(runId, environment._id, null);
+        await this.deps.chainScheduler.enqueueEnvironment(runId, environment, null);
         queued += 1;
         await heartbeat();
       }
