@@ -25,6 +25,7 @@ export function serviceBanner(name: string, url: string, config: ServiceConfig, 
     `${pad('GraphiQL')}${url}/graphql`,
     `${pad('Agendash')}${url}/dash   (${dashLogin})`,
     `${pad('health')}${url}/health`,
+    `${pad('metrics')}${url}/metrics${config.metricsToken ? '   (Bearer METRICS_TOKEN)' : ''}`,
     `${pad('API token')}${config.apiToken.isDefault ? `Bearer ${config.apiToken.value}  (development default; set ${tokenVariable})` : `from ${tokenVariable}`}`,
   ];
 }
