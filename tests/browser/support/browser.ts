@@ -36,7 +36,7 @@ export async function openPage(
   browser: Browser,
   options: { httpCredentials?: { username: string; password: string } } = {},
 ): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, httpCredentials: options.httpCredentials });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, httpCredentials: options.httpCredentials });
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
