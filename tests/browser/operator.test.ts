@@ -42,7 +42,7 @@ describe('an operator in a browser', () => {
     await screenshot(page, 'rgs-graphiql-typed');
 
     // Assert
-    expect(tabs).toEqual(['Environments', 'Plan', 'StartCleanup', 'Run', 'RecentRuns', 'RetryDispatch']);
+    expect(tabs).toEqual(['Environments', 'Plan', 'StartCleanup', 'Run', 'RecentRuns', 'Approve', 'Cancel', 'RetryDispatch']);
     expect(byKeyboard.errors).toBeUndefined();
     expect(byKeyboard.data.environments.map((e: { name: string }) => e.name)).toContain(name);
     expect(byButton.errors).toBeUndefined();

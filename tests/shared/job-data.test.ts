@@ -22,7 +22,7 @@ describe('the Agenda jobs of a cleanup, as Agendash shows them', () => {
 
     // Assert: RGS — the kickoff and each chain link
     const rgsJobs = rgs.conn.db!.collection('agendaJobs');
-    expect((await rgsJobs.findOne({ name: 'cleanup-kickoff', 'data.runId': runId }))?.data).toEqual({ runId });
+    expect((await rgsJobs.findOne({ name: 'cleanup-kickoff', 'data.runId': runId }))?.data).toEqual({ runId, trigger: 'started' });
     const links = await rgsJobs.find({ name: 'cleanup-environment', 'data.runId': runId }).sort({ _id: 1 }).toArray();
     expect(links.map((job) => job.data)).toEqual([
       { runId, environmentId: String(environment._id), environment: environment.name, afterServerId: null, afterServer: null },

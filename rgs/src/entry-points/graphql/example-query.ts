@@ -1,5 +1,11 @@
 import type { PlaygroundTab } from '../../../../shared/src/http/graphiql.js';
 
+const RUN_FIELDS = `id status environmentId serversDone serversTotal deletedCount archivedCount errors
+    startedAt finishedAt approvedAt cancelledAt
+    plannedEnvironments { name toDeleteCount toArchiveCount activeTables share needsApproval }
+    skippedEnvironments { name reason }
+    dispatches { id actionType count status attempts gamesOperationId lastError }`;
+
 /**
  * The saved tabs of the RGS GraphiQL: an operator's everyday operations, one per tab, in the order
  * of a cleanup. Ids are variables (pre-filled with a placeholder) and each tab says where to get them.
@@ -15,12 +21,14 @@ query Environments {
   },
   {
     query: `# A dry run: what a cleanup would delete and archive now.
-# Nothing is changed.
+# Nothing is changed. needsApproval: it would remove more
+# than CLEANUP_MAX_SHARE of the environment's active tables.
 # $environmentId: an id from the Environments tab.
 # $serverId (optional): one of its servers.
 query Plan($environmentId: ID!, $serverId: ID) {
   cleanupPlan(environmentId: $environmentId, serverId: $serverId) {
     archivedAt toDeleteCount toArchiveCount sampleToDelete sampleToArchive
+    activeTables share maxShare needsApproval skippedReason
   }
 }
 `,
@@ -29,7 +37,7 @@ query Plan($environmentId: ID!, $serverId: ID) {
   {
     query: `# Start a cleanup run. $environmentId: an id from the
 # Environments tab, or null for every environment.
-# Follow it in the Run tab with the id this returns.
+# One run is active at a time. Follow it in the Run tab.
 mutation StartCleanup($environmentId: ID) {
   startCleanup(environmentId: $environmentId) { id status archivedAt environmentId }
 }
@@ -39,11 +47,11 @@ mutation StartCleanup($environmentId: ID) {
   {
     query: `# Follow one run: servers done, tables deleted/archived,
 # and its outbox to Games (dispatches). Run again to refresh.
+# Over the limit it waits as AWAITING_APPROVAL (Approve tab).
 # $id: what StartCleanup returned, or an id from RecentRuns.
 query Run($id: ID!) {
   cleanupRun(id: $id) {
-    id status serversDone serversTotal deletedCount archivedCount errors startedAt finishedAt
-    dispatches { id actionType count status attempts gamesOperationId lastError }
+    ${RUN_FIELDS}
   }
 }
 `,
@@ -54,11 +62,29 @@ query Run($id: ID!) {
 # is its operation in the Games GraphiQL (Operation tab).
 query RecentRuns {
   cleanupRuns(first: 5) {
-    id status environmentId serversDone serversTotal deletedCount archivedCount errors startedAt finishedAt
-    dispatches { id actionType count status attempts gamesOperationId lastError }
+    ${RUN_FIELDS}
   }
 }
 `,
+  },
+  {
+    query: `# Let a run AWAITING_APPROVAL go: it runs as planned, without
+# the CLEANUP_MAX_SHARE limit. Check its plannedEnvironments
+# first (Run tab). $id: the run id.
+mutation Approve($id: ID!) {
+  approveCleanupRun(id: $id) { id status approvedAt }
+}
+`,
+    variables: { id: '<a run id AWAITING_APPROVAL, from RecentRuns>' },
+  },
+  {
+    query: `# Cancel a QUEUED or AWAITING_APPROVAL run: it has touched
+# nothing. A RUNNING run cannot be cancelled. $id: the run id.
+mutation Cancel($id: ID!) {
+  cancelCleanupRun(id: $id) { id status cancelledAt }
+}
+`,
+    variables: { id: '<a run id QUEUED or AWAITING_APPROVAL, from RecentRuns>' },
   },
   {
     query: `# Send a FAILED dispatch to Games again with a fresh retry
