@@ -1,8 +1,11 @@
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
+import type { Registry } from 'prom-client';
 import { JobHeartbeats, heartbeatsOf } from './job-heartbeat.js';
+import { instrumentAgendaJobs } from './metrics/agenda-metrics.js';
 import { JobNotificationChannel } from './job-notification-channel.js';
+import { stalledJobsGauge } from './stalled-jobs.js';
 import type { Logger } from './logger.js';
 
 export interface AgendaFactoryOptions {
@@ -23,6 +26,11 @@ export interface AgendaFactoryOptions {
    */
   defaultLockLifetimeMs: number;
   logger: Logger;
+  /**
+   * The service's Prometheus registry: job counters and durations by name (agenda-metrics.ts), and
+   * `agenda_jobs_stalled` (stalled-jobs.ts).
+   */
+  metrics?: Registry;
 }
 
 /** How long handed-over jobs get to reach their next step and stop, in milliseconds. */
@@ -50,6 +58,10 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
   await agenda.ready;
   JobHeartbeats.attach(agenda, options.db, options.logger);
   agenda.on('error', (err) => options.logger.error({ err }, 'agenda error'));
+  if (options.metrics) {
+    instrumentAgendaJobs(agenda, options.metrics);
+    stalledJobsGauge(agenda, options.db, options.metrics);
+  }
   agenda.on('fail', (err, job) => {
     if (typeof err === 'string') return; // a notification from another process; that process logs it
     options.logger.warn({ err, job: job.attrs.name, jobId: String(job.attrs._id) }, 'job failed');

@@ -42,6 +42,8 @@ export const baseEnvSchema = z.object({
   ),
   DASH_USER: optionalString,
   DASH_PASSWORD: optionalString,
+  /** Unset: GET /metrics is open; set: a scraper sends `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optionalString,
   /** Where the embedded mongod keeps its data when no URI is configured. */
   DATA_DIR: optionalString,
   /** A mongod binary to use for the embedded server (also honoured by mongodb-memory-server). */
@@ -122,6 +124,8 @@ export interface ServiceConfig {
   port: number;
   apiToken: Secret;
   dash: DashCredentials;
+  /** The bearer token `GET /metrics` requires; undefined: /metrics is open. */
+  metricsToken: string | undefined;
   agendaProcessEveryMs: number;
   /** Default lock lifetime of the service's Agenda jobs, in milliseconds. */
   jobLockLifetimeMs: number;
@@ -142,6 +146,7 @@ export function resolveServiceConfig(
     port: own.port,
     apiToken: resolveSecret(own.token.name, own.token.value, env.NODE_ENV, own.token.developmentDefault),
     dash: resolveDashCredentials(env),
+    metricsToken: env.METRICS_TOKEN,
     agendaProcessEveryMs: env.AGENDA_PROCESS_EVERY_MS,
     jobLockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,

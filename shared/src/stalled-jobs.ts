@@ -1,4 +1,6 @@
+import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
+import { Gauge, type Registry } from 'prom-client';
 import { AGENDA_JOBS_COLLECTION, HEARTBEATS_PER_LOCK_LIFETIME } from './job-heartbeat.js';
 
 /** Answers whether the work identified by `id` is held by a job whose heartbeat stopped. */
@@ -30,4 +32,29 @@ export function stalledJobCheck(db: Db, options: { jobNames: string[]; dataKey: 
     );
     return stale != null;
   };
+}
+
+/**
+ * `agenda_jobs_stalled{name}`: jobs (of any process) whose lock's heartbeat is overdue, as
+ * `stalledJobCheck` sees them, counted at scrape time for every job this Agenda defines. Alert on
+ * it staying above 0 for longer than a lock lifetime: nobody takes the work over. When MongoDB
+ * cannot answer, the series are left out of that scrape.
+ */
+export function stalledJobsGauge(agenda: Agenda, db: Db, registry: Registry): Gauge {
+  const jobs = db.collection(AGENDA_JOBS_COLLECTION);
+  return new Gauge({
+    name: 'agenda_jobs_stalled',
+    help: 'Agenda jobs holding a lock without a heartbeat (all processes; counted at scrape time)',
+    labelNames: ['name'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [name, definition] of Object.entries(agenda.definitions)) {
+        const staleBefore = new Date(Date.now() - staleLockAgeMs(definition.lockLifetime));
+        const count = await jobs.countDocuments({ name, lockedAt: { $ne: null, $lt: staleBefore } }).catch(() => undefined);
+        if (count === undefined) return;
+        this.set({ name }, count);
+      }
+    },
+  });
 }

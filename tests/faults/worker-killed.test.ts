@@ -5,6 +5,7 @@ const STALLED_QUERY = `query Stalled($id: ID!) { operation(id: $id) { stalled } 
 import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';
 import { useTestGames } from '../support/games-app.js';
+import { metricValue, scrapeMetrics } from '../support/metrics.js';
 import { startGamesWorkerProcess, type ServiceProcess } from '../support/service-process.js';
 
 /**
@@ -43,8 +44,9 @@ describe('a Games worker killed with SIGKILL mid-operation', () => {
       expect(await games.models.GameTableVersion.countDocuments({ operationId: received.id })).toBe(0);
       expect((await operation(received.id))!.status).toBe('IN_PROGRESS');
 
-      // Assert: with no heartbeat on its lock, the API reports the operation stalled
+      // Assert: with no heartbeat on its lock, the API reports the operation stalled, and so do the metrics
       await eventually(() => stalled(received.id), (isStalled) => isStalled === true, { timeoutMs: 30_000, intervalMs: 200 });
+      expect(metricValue((await scrapeMetrics(games.url)).text, 'agenda_jobs_stalled', { name: 'cleanup-game-tables' })).toBe(1);
 
       // Act: a new worker process comes up
       second = startWorker();

@@ -10,14 +10,17 @@ import { createExpressMiddleware as agendash } from 'agendash';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Connection } from 'mongoose';
+import type { Registry } from 'prom-client';
 import type { DashCredentials } from '../config.js';
 import { createFormatError } from '../format-error.js';
 import { rejectBlankIds } from '../graphql/reject-blank-ids.js';
 import type { Logger } from '../logger.js';
 import { basicAuth } from './basic-auth.js';
 import { hasBearerToken, unauthenticatedError } from './bearer-auth.js';
-import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsGraphiql } from './graphiql.js';
+import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsGraphiql, type PlaygroundTab } from './graphiql.js';
 import { healthHandler } from './health.js';
+import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.js';
+import { metricsHandler } from '../metrics/metrics-endpoint.js';
 
 /** What every resolver gets: a logger that carries the request id. */
 export interface RequestContext extends BaseContext {
@@ -36,8 +39,12 @@ export interface GraphqlServiceOptions {
   dash: DashCredentials;
   /** Production does not pre-fill the token in GraphiQL. */
   production: boolean;
-  /** The query GraphiQL shows on first visit. */
-  exampleQuery: string;
+  /** The service instance's Prometheus registry, served at `GET /metrics`. */
+  metrics: Registry;
+  /** The bearer token `GET /metrics` requires; undefined: open (see metrics-endpoint.ts). */
+  metricsToken: string | undefined;
+  /** The saved tabs GraphiQL shows on first visit: the everyday operations. */
+  playgroundTabs: readonly PlaygroundTab[];
 }
 
 export interface GraphqlService {
@@ -49,7 +56,8 @@ export interface GraphqlService {
 
 /**
  * The one HTTP bootstrap both services use: Apollo Server on express at `/graphql` (bearer token
- * required), GraphiQL served from node_modules on `GET /graphql` in a browser, `GET /health`, and
+ * required), GraphiQL served from node_modules on `GET /graphql` in a browser, `GET /health`,
+ * `GET /metrics` (Prometheus), and
  * Agendash at `/dash` behind basic auth.
  */
 export async function startGraphqlService(options: GraphqlServiceOptions, port: number): Promise<GraphqlService> {
@@ -70,11 +78,12 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
     // Shutdown is ours (shared/src/shutdown.ts): Apollo's own handler would re-raise the signal
     // and kill the process before Agenda and MongoDB are stopped.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), graphqlMetricsPlugin(options.metrics)],
   });
   await apollo.start();
 
   app.get('/health', healthHandler(options.name, options.conn, options.agenda));
+  app.get('/metrics', metricsHandler(options.metrics, options.metricsToken));
   app.use('/dash', basicAuth(options.dash.user, options.dash.password.value, `${options.name} Agendash`), agendash(options.agenda));
   app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
 
@@ -82,7 +91,8 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
     title: `${options.name} GraphiQL`,
     endpoint: '/graphql',
     defaultHeaders: { Authorization: options.production ? 'Bearer <token>' : `Bearer ${options.apiToken}` },
-    defaultQuery: options.exampleQuery,
+    tabs: options.playgroundTabs,
+    storageNamespace: `${options.name}-graphiql-v2`,
   });
   app.use(
     '/graphql',
