@@ -18,6 +18,7 @@ import { buildGamesSchema } from './entry-points/graphql/schema.js';
 import { agendaCleanupScheduler, defineCleanupGameTablesWorker } from './entry-points/jobs/cleanup-game-tables.worker.js';
 import { scheduleIntegrationMessageRetention } from './entry-points/jobs/integration-message-retention.job.js';
 import { EXAMPLE_QUERY } from './entry-points/graphql/example-query.js';
+import { gamesLoaders } from './entry-points/graphql/games-loaders.js';
 
 export interface GamesApp {
   url: string;
@@ -67,8 +68,12 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     const purger = new PurgeArchivedService({ models, withTransaction, logger });
     const restorer = new RestoreArchivedService({ models, withTransaction, logger });
 
-    const schema = await buildGamesSchema({ cleanupRequests, queries: new OperationQueries(models), purger, restorer });
-    const service = await serveService({ name: 'games', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY }, config);
+    const queries = new OperationQueries(models);
+    const schema = await buildGamesSchema({ cleanupRequests, queries, purger, restorer });
+    const service = await serveService(
+      { name: 'games', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY, requestLoaders: gamesLoaders(queries) },
+      config,
+    );
     return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {
     await conn.close();

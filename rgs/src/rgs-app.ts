@@ -18,6 +18,7 @@ import { OutboxDispatcherService } from './domain/outbox-dispatcher.service.js';
 import { RgsQueries } from './domain/rgs-queries.js';
 import { RunProgress } from './domain/run-progress.js';
 import { EXAMPLE_QUERY } from './entry-points/graphql/example-query.js';
+import { rgsLoaders } from './entry-points/graphql/rgs-loaders.js';
 import { buildRgsSchema } from './entry-points/graphql/schema.js';
 import { agendaKickoffScheduler, defineCleanupKickoffJob, scheduleCleanupKickoff } from './entry-points/jobs/cleanup-kickoff.job.js';
 import { agendaChainScheduler, defineCleanupEnvironmentJob } from './entry-points/jobs/environment-cleanup.job.js';
@@ -88,8 +89,12 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     if (options.workers !== false) await agenda.start();
 
     const retries = new DispatchRetryService({ models, dispatchTrigger, logger });
-    const schema = await buildRgsSchema({ kickoff, planner, queries: new RgsQueries(models), retries });
-    const service = await serveService({ name: 'rgs', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY }, config);
+    const queries = new RgsQueries(models);
+    const schema = await buildRgsSchema({ kickoff, planner, queries, retries });
+    const service = await serveService(
+      { name: 'rgs', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY, requestLoaders: rgsLoaders(queries) },
+      config,
+    );
     logger.info({ games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off' }, 'rgs cleanup settings');
     return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {
