@@ -1,74 +1,102 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
-  GraphQLError,
+  getNamedType,
+  getNullableType,
+  GraphQLList,
+  isLeafType,
   Kind,
-  TypeInfo,
   valueFromAST,
-  visit,
-  visitWithTypeInfo,
-  type ArgumentNode,
-  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLObjectType,
   type GraphQLSchema,
-  type ValidationRule,
-  validate,
+  type SelectionSetNode,
+  type FieldNode,
+  isObjectType,
+  isInterfaceType,
 } from 'graphql';
 import { RequestLimitError } from './request-limits-error.js';
 
-/** The page-size argument the cost limit multiplies by. */
+/** graphql-armor's cost weights (cost-limit defaults), kept so both checks price a document alike. */
+const OBJECT_COST = 2;
+const SCALAR_COST = 1;
+const DEPTH_FACTOR = 1.5;
+
+/** The page-size argument that multiplies a list field's cost. */
 const PAGE_ARGUMENT = 'first';
 
 /**
- * The document with every page size written out as a literal: the variable's value, or the
- * argument's default when the field has a `first` argument the query leaves out.
+ * What a list of scalars costs (e.g. `succeededIds`, up to 500 ids): armor prices it as one scalar,
+ * but 500 ids weigh on the response like dozens of objects (a page of 500 operations with their ids
+ * and message ids is 13.6 MB and took 4 s). 50 makes such lists count like 50 scalars.
  */
-function withLiteralPageSizes(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): DocumentNode {
-  const typeInfo = new TypeInfo(schema);
-  return visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const definition = typeInfo.getFieldDef()?.args.find((arg) => arg.name === PAGE_ARGUMENT);
-        if (!definition) return undefined;
-        const given = node.arguments?.find((arg) => arg.name.value === PAGE_ARGUMENT);
-        const value = given ? valueFromAST(given.value, definition.type, variables) : definition.defaultValue;
-        if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
-        const literal: ArgumentNode = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: PAGE_ARGUMENT }, value: { kind: Kind.INT, value: String(value) } };
-        return { ...node, arguments: [...(node.arguments ?? []).filter((arg) => arg !== given), literal] };
-      },
-    }),
-  );
+export const SCALAR_LIST_COST = 50;
+
+interface Pricing {
+  schema: GraphQLSchema;
+  variables: Record<string, unknown>;
+  fragments: Map<string, FragmentDefinitionNode>;
 }
 
-/** graphql-armor's cost rule alone (the package exports it only inside ApolloArmor). */
-function armorCostRule(maxCost: number, onReject: (error: GraphQLError) => void): ValidationRule {
-  const off = { enabled: false };
-  const { validationRules } = new ApolloArmor({
-    costLimit: { maxCost, ignoreIntrospection: true, exposeLimits: true, propagateOnRejection: false, onReject: [(_context, error) => onReject(error)] },
-    maxAliases: off,
-    maxDepth: off,
-    maxDirectives: off,
-    maxTokens: off,
-    blockFieldSuggestion: off,
-  }).protect();
-  return validationRules[0]!;
+/** The page size a field asks for: its `first` (literal or variable) or the argument's default. */
+function pageSize(field: GraphQLField<unknown, unknown>, node: FieldNode, pricing: Pricing): number {
+  const definition = field.args.find((arg) => arg.name === PAGE_ARGUMENT);
+  if (!definition) return 1;
+  const given = node.arguments?.find((arg) => arg.name.value === PAGE_ARGUMENT);
+  const value = given ? valueFromAST(given.value, definition.type, pricing.variables) : definition.defaultValue;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 1;
+}
+
+/** armor's formula (objects 2 + 1.5 × children, × page size; scalars 1), plus SCALAR_LIST_COST. */
+function selectionCost(parent: GraphQLObjectType, selectionSet: SelectionSetNode, pricing: Pricing, seen: Set<string>): number {
+  let cost = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const type = selection.typeCondition ? pricing.schema.getType(selection.typeCondition.name.value) : parent;
+      if (type && isObjectType(type)) cost += selectionCost(type, selection.selectionSet, pricing, seen);
+      continue;
+    }
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const fragment = pricing.fragments.get(selection.name.value);
+      const type = fragment && pricing.schema.getType(fragment.typeCondition.name.value);
+      if (fragment && type && isObjectType(type) && !seen.has(fragment.name.value)) {
+        cost += selectionCost(type, fragment.selectionSet, pricing, new Set([...seen, fragment.name.value]));
+      }
+      continue;
+    }
+    // Introspection reads the in-memory schema: bounded by the depth and token limits, not priced.
+    if (selection.name.value.startsWith('__')) continue;
+    const field = parent.getFields()[selection.name.value];
+    if (!field) continue;
+    const named = getNamedType(field.type);
+    if (selection.selectionSet && (isObjectType(named) || isInterfaceType(named))) {
+      const children = isObjectType(named) ? selectionCost(named, selection.selectionSet, pricing, seen) : 0;
+      cost += (OBJECT_COST + DEPTH_FACTOR * children) * pageSize(field, selection, pricing);
+    } else {
+      cost += isLeafType(named) && getNullableType(field.type) instanceof GraphQLList ? SCALAR_LIST_COST : SCALAR_COST;
+    }
+  }
+  return cost;
 }
 
 /**
- * graphql-armor's cost limit, priced with the real page sizes. Armor multiplies by `first` only when
- * it is a literal, so `first: $n` or an omitted `first` (default 100) would count as 1; this plugin
- * prices the operation again once its variables are known, before it executes, and refuses it with
- * BAD_USER_INPUT when it is over `maxCost`.
+ * The cost limit, priced once the variables are known and before the operation executes. armor's
+ * rule (a validation rule, which sees no variables) multiplies by `first` only when it is a literal,
+ * so `first: $n` or an omitted `first` (default 100) would count as 1, and it prices a list of 500
+ * ids as one scalar. This plugin prices the operation with the real page sizes and with
+ * SCALAR_LIST_COST, and refuses it with BAD_USER_INPUT when it is over `maxCost`.
  */
 export function pagedCostPlugin(maxCost: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request }) {
-          let rejection: GraphQLError | undefined;
-          const rule = armorCostRule(maxCost, (error) => void (rejection ??= error));
-          validate(schema, withLiteralPageSizes(schema, document, request.variables ?? {}), [rule]);
-          if (rejection) throw new RequestLimitError(rejection.message);
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
+          const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+          if (!root) return;
+          const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+          const cost = selectionCost(root, operation.selectionSet, { schema, variables: request.variables ?? {}, fragments }, new Set());
+          if (cost > maxCost) throw new RequestLimitError(`Query Cost limit of ${maxCost} exceeded, found ${Math.round(cost)}.`);
         },
       };
     },

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { Types } from 'mongoose';
+import { type Types } from 'mongoose';
 import type { RequestContext } from '../../../../shared/src/http/graphql-service.js';
 import { groupedLoader } from '../../../../shared/src/graphql/loaders.js';
 import type { DispatchSummary, RgsQueries } from '../../domain/rgs-queries.js';
