@@ -43,36 +43,24 @@ const envFor = (mode: Mode, name: 'games' | 'rgs'): Record<string, string> =>
 export async function startSecuredService(name: 'games' | 'rgs', mode: Mode): Promise<SecuredService> {
   const env = envFor(mode, name);
   const dashPassword = mode === 'production' ? PRODUCTION_SECRETS.dashPassword : 'dash-dev-password';
-  if (name === 'games') {
-    const games = await startTestGames({ env, workers: false });
-    return {
-      name,
-      mode,
-      url: games.url,
-      token: mode === 'production' ? PRODUCTION_SECRETS.gamesToken : 'test-games-token',
-      dashPassword,
-      conn: games.conn,
-      listQuery: 'gameTables(first: 1) { id }',
-      heavyPage: 'gameTables(first: $n) { id name currency active archivedAt versions { event changes operationId createdAt } }',
-      mutation: 'cleanupGameTables(ids: ["65ab12cd34ef56ab78cd90ef"], actionType: DELETE, archivedAt: "2026-11-25T11:11:11Z") { id }',
-      idQuery: (id) => `{ operation(id: ${JSON.stringify(id)}) { id } }`,
-      stop: games.stop,
-    };
-  }
-  const rgs = await startTestRgs({ env });
-  return {
-    name,
-    mode,
-    url: rgs.url,
-    token: mode === 'production' ? PRODUCTION_SECRETS.rgsToken : 'test-rgs-token',
-    dashPassword,
-    conn: rgs.conn,
-    listQuery: 'cleanupRuns(first: 1) { id }',
-    heavyPage: 'cleanupRuns(first: 100) { id status errors dispatches(first: $n) { id actionType count status attempts gamesOperationId lastError } }',
-    mutation: 'startCleanup { id }',
-    idQuery: (id) => `{ cleanupRun(id: ${JSON.stringify(id)}) { id } }`,
-    stop: rgs.stop,
-  };
+  const started = name === 'games' ? await startTestGames({ env, workers: false }) : await startTestRgs({ env });
+  const token = { games: { production: PRODUCTION_SECRETS.gamesToken, development: 'test-games-token' }, rgs: { production: PRODUCTION_SECRETS.rgsToken, development: 'test-rgs-token' } }[name][mode];
+  const common = { name, mode, url: started.url, token, dashPassword, conn: started.conn, stop: started.stop };
+  return name === 'games'
+    ? {
+        ...common,
+        listQuery: 'gameTables(first: 1) { id }',
+        heavyPage: 'gameTables(first: $n) { id name currency active archivedAt versions { event changes operationId createdAt } }',
+        mutation: 'cleanupGameTables(ids: ["65ab12cd34ef56ab78cd90ef"], actionType: DELETE, archivedAt: "2026-11-25T11:11:11Z") { id }',
+        idQuery: (id) => `{ operation(id: ${JSON.stringify(id)}) { id } }`,
+      }
+    : {
+        ...common,
+        listQuery: 'cleanupRuns(first: 1) { id }',
+        heavyPage: 'cleanupRuns(first: 100) { id status errors dispatches(first: $n) { id actionType count status attempts gamesOperationId lastError } }',
+        mutation: 'startCleanup { id }',
+        idQuery: (id) => `{ cleanupRun(id: ${JSON.stringify(id)}) { id } }`,
+      };
 }
 
 /** Document counts of every collection of the service's database, to prove nothing was written. */
