@@ -33,7 +33,7 @@ interface Probe {
 }
 
 /** Page sizes tried, largest first, for a probe with `$n`. */
-const PAGE_SIZES = [500, 400, 300, 200, 150, 100, 50, 20, 10, 5, 1];
+const PAGE_SIZES = [500, 400, 300, 200, 150, 100, 90, 75, 50, 20, 10, 5, 1];
 
 const TABLE = 'id name currency active archivedAt createdAt updatedAt versions { id gameTableId event changes operationId createdAt }';
 const OPERATION = 'id status actionType archivedAt requestedCount processedCount succeededIds failures { gameTableId message } attempts createdAt message { id gameTableIds idempotencyKey }';
