@@ -46,6 +46,8 @@ export const baseEnvSchema = z.object({
   ),
   DASH_USER: optionalString,
   DASH_PASSWORD: optionalString,
+  /** Unset: GET /metrics is open; set: a scraper sends `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optionalString,
   /** Where the embedded mongod keeps its data when no URI is configured. */
   DATA_DIR: optionalString,
   /** A mongod binary to use for the embedded server (also honoured by mongodb-memory-server). */
@@ -132,6 +134,8 @@ export interface ServiceConfig {
   exposure: { graphiql: boolean; introspection: boolean };
   apiToken: Secret;
   dash: DashCredentials;
+  /** The bearer token `GET /metrics` requires; undefined: /metrics is open. */
+  metricsToken: string | undefined;
   agendaProcessEveryMs: number;
   /** Default lock lifetime of the service's Agenda jobs, in milliseconds. */
   jobLockLifetimeMs: number;
@@ -155,6 +159,7 @@ export function resolveServiceConfig(
     },
     apiToken: resolveSecret(own.token.name, own.token.value, env.NODE_ENV, own.token.developmentDefault),
     dash: resolveDashCredentials(env),
+    metricsToken: env.METRICS_TOKEN,
     agendaProcessEveryMs: env.AGENDA_PROCESS_EVERY_MS,
     jobLockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
     embedded: { binary: env.MONGOMS_SYSTEM_BINARY, searchPath: env.PATH, dataDir: env.DATA_DIR, port: env.EMBEDDED_MONGO_PORT },

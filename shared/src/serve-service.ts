@@ -9,7 +9,7 @@ export interface RunningService {
 }
 
 /** What only the service itself knows; the rest comes from its config. */
-export type ServiceParts = Omit<GraphqlServiceOptions, 'apiToken' | 'dash' | 'production' | 'exposure' | 'host'>;
+export type ServiceParts = Omit<GraphqlServiceOptions, 'apiToken' | 'dash' | 'production' | 'metricsToken' | 'exposure' | 'host'>;
 
 /** Serves a service whose MongoDB connection and Agenda are ready, and returns its stop sequence. */
 export async function serveService(parts: ServiceParts, config: ServiceConfig): Promise<RunningService> {
@@ -17,6 +17,7 @@ export async function serveService(parts: ServiceParts, config: ServiceConfig): 
     ...parts,
     apiToken: config.apiToken.value,
     dash: config.dash,
+    metricsToken: config.metricsToken,
     production: config.nodeEnv === 'production',
     exposure: config.exposure,
     host: config.host,

@@ -1,25 +1,25 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildSchema, getIntrospectionQuery, Kind, parse, validate, type DocumentNode, type TypeNode } from 'graphql';
-import { EXAMPLE_QUERY as GAMES_EXAMPLE } from '../../games/src/entry-points/graphql/example-query.js';
-import { EXAMPLE_QUERY as RGS_EXAMPLE } from '../../rgs/src/entry-points/graphql/example-query.js';
+import { PLAYGROUND_TABS as GAMES_TABS } from '../../games/src/entry-points/graphql/example-query.js';
+import { PLAYGROUND_TABS as RGS_TABS } from '../../rgs/src/entry-points/graphql/example-query.js';
 import { startSecuredService, type SecuredService } from './support/secured-services.js';
 
 const SCHEMAS = { games: buildSchema(readFileSync('graphql/games.graphql', 'utf8')), rgs: buildSchema(readFileSync('graphql/rgs.graphql', 'utf8')) };
 const LIMIT_MESSAGE = /limit of|exceeded|exactly one mutation|more th(?:an|at) \d+ tokens/i;
 
 /** Every operation a person or a client is told to send: README, client documents, GraphiQL examples, GraphiQL's introspection. */
-function documentedOperations(): Array<{ source: string; service: 'games' | 'rgs'; document: DocumentNode; name: string | undefined }> {
-  const sources: Array<[string, string]> = [
+function documentedOperations(): Array<{ source: string; service: 'games' | 'rgs'; document: DocumentNode; name: string | undefined; variables?: Record<string, unknown> }> {
+  const sources: Array<[string, string, Record<string, unknown>?]> = [
     ...[...readFileSync('README.md', 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m, i) => [`README block ${i + 1}`, m[1]!] as [string, string]),
     ...readdirSync('graphql/operations/games').map((f) => [`graphql/operations/games/${f}`, readFileSync(`graphql/operations/games/${f}`, 'utf8')] as [string, string]),
-    ['Games GraphiQL example', GAMES_EXAMPLE],
-    ['RGS GraphiQL example', RGS_EXAMPLE],
+    ...GAMES_TABS.map((tab, i) => [`Games GraphiQL tab ${i + 1}`, tab.query, tab.variables] as [string, string, Record<string, unknown>?]),
+    ...RGS_TABS.map((tab, i) => [`RGS GraphiQL tab ${i + 1}`, tab.query, tab.variables] as [string, string, Record<string, unknown>?]),
   ];
-  return sources.flatMap(([source, text]) => {
+  return sources.flatMap(([source, text, variables]) => {
     const document = parse(text);
     const service = validate(SCHEMAS.games, document).length === 0 ? 'games' : 'rgs';
-    return document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [{ source, service, document, name: d.name?.value }] : []));
+    return document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [{ source, service, document, name: d.name?.value, variables }] : []));
   });
 }
 
@@ -46,9 +46,10 @@ describe('every documented operation passes the request limits', () => {
     // Arrange
     const svc = services[op.service]!;
     const definition = op.document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === op.name);
-    const variables = Object.fromEntries(
-      (definition?.kind === Kind.OPERATION_DEFINITION ? (definition.variableDefinitions ?? []) : []).map((v) => [v.variable.name.value, sampleValue(v.type)]),
-    );
+    const variables = {
+      ...Object.fromEntries((definition?.kind === Kind.OPERATION_DEFINITION ? (definition.variableDefinitions ?? []) : []).map((v) => [v.variable.name.value, sampleValue(v.type)])),
+      ...op.variables,
+    };
 
     // Act
     const res = await fetch(`${svc.url}/graphql`, {

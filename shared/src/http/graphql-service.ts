@@ -10,14 +10,17 @@ import { createExpressMiddleware as agendash } from 'agendash';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Connection } from 'mongoose';
+import type { Registry } from 'prom-client';
 import type { DashCredentials } from '../config.js';
 import { createFormatError } from '../format-error.js';
 import { rejectBlankIds } from '../graphql/reject-blank-ids.js';
 import type { Logger } from '../logger.js';
 import { basicAuth } from './basic-auth.js';
 import { hasBearerToken, unauthenticatedError } from './bearer-auth.js';
-import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsGraphiql } from './graphiql.js';
+import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsGraphiql, type PlaygroundTab } from './graphiql.js';
 import { healthHandler } from './health.js';
+import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.js';
+import { metricsHandler } from '../metrics/metrics-endpoint.js';
 import { jsonErrorHandler, notFoundHandler } from './http-errors.js';
 import { legacyJsonStatusPlugin } from './legacy-json-status.js';
 import { requireJsonBody } from './require-json-body.js';
@@ -44,8 +47,12 @@ export interface GraphqlServiceOptions {
   dash: DashCredentials;
   /** Production does not pre-fill the token in GraphiQL. */
   production: boolean;
-  /** The query GraphiQL shows on first visit. */
-  exampleQuery: string;
+  /** The service instance's Prometheus registry, served at `GET /metrics`. */
+  metrics: Registry;
+  /** The bearer token `GET /metrics` requires; undefined: open (see metrics-endpoint.ts). */
+  metricsToken: string | undefined;
+  /** The saved tabs GraphiQL shows on first visit: the everyday operations. */
+  playgroundTabs: readonly PlaygroundTab[];
   /** Makes the per-request DataLoaders of the service's resolvers (`context.loaders`). */
   requestLoaders?: () => unknown;
   /** GraphiQL and introspection (with field suggestions); both off in production by default. */
@@ -63,7 +70,8 @@ export interface GraphqlService {
 
 /**
  * The one HTTP bootstrap both services use: Apollo Server on express at `/graphql` (bearer token
- * required), GraphiQL served from node_modules on `GET /graphql` in a browser, `GET /health`, and
+ * required), GraphiQL served from node_modules on `GET /graphql` in a browser, `GET /health`,
+ * `GET /metrics` (Prometheus), and
  * Agendash at `/dash` behind basic auth.
  */
 export async function startGraphqlService(options: GraphqlServiceOptions, port: number): Promise<GraphqlService> {
@@ -89,11 +97,18 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
     // Shutdown is ours (shared/src/shutdown.ts): Apollo's own handler would re-raise the signal
     // and kill the process before Agenda and MongoDB are stopped.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), legacyJsonStatusPlugin(), ...limits.plugins],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      graphqlMetricsPlugin(options.metrics),
+      legacyJsonStatusPlugin(),
+      ...limits.plugins,
+    ],
   });
   await apollo.start();
 
   app.get('/health', healthHandler(options.name, options.conn, options.agenda));
+  app.get('/metrics', metricsHandler(options.metrics, options.metricsToken));
   app.use('/dash', basicAuth(options.dash.user, options.dash.password.value, `${options.name} Agendash`), sameOriginWrites(), agendash(options.agenda));
   if (options.exposure.graphiql) app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
 
@@ -101,7 +116,8 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
     title: `${options.name} GraphiQL`,
     endpoint: '/graphql',
     defaultHeaders: { Authorization: options.production ? 'Bearer <token>' : `Bearer ${options.apiToken}` },
-    defaultQuery: options.exampleQuery,
+    tabs: options.playgroundTabs,
+    storageNamespace: `${options.name}-graphiql-v2`,
   });
   const csp = pageCsp(page);
   app.use(
