@@ -13,6 +13,7 @@ import {
   type ServiceConfig,
 } from '../../shared/src/config.js';
 import { MAX_IDS_PER_REQUEST } from './domain/cleanup-action.js';
+import { DEVELOPMENT_SECRETS } from '../../shared/src/secret-policy.js';
 
 const gamesEnvSchema = baseEnvSchema.extend({
   GAMES_MONGODB_URI: mongoUri,
@@ -31,7 +32,7 @@ export interface GamesConfig extends ServiceConfig {
   messageRetentionDays: number;
 }
 
-export const GAMES_DEV_TOKEN = 'games-dev-token';
+export const GAMES_DEV_TOKEN = DEVELOPMENT_SECRETS.gamesApiToken;
 
 /**
  * The most an operation may spend pausing between batches, in milliseconds: a third of MongoDB's

@@ -19,6 +19,7 @@ import { buildGamesSchema } from './entry-points/graphql/schema.js';
 import { CLEANUP_GAME_TABLES_JOB, agendaCleanupScheduler, defineCleanupGameTablesWorker } from './entry-points/jobs/cleanup-game-tables.worker.js';
 import { scheduleIntegrationMessageRetention } from './entry-points/jobs/integration-message-retention.job.js';
 import { PLAYGROUND_TABS } from './entry-points/graphql/example-query.js';
+import { gamesLoaders } from './entry-points/graphql/games-loaders.js';
 import { createGamesMetrics } from './games-metrics.js';
 
 export interface GamesApp {
@@ -80,7 +81,10 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     const workerJobStalled = stalledJobCheck(conn.db!, { jobNames: [CLEANUP_GAME_TABLES_JOB], dataKey: 'operationId', lockLifetimeMs: config.cleanup.lockLifetimeMs });
     const queries = new OperationQueries(models, workerJobStalled);
     const schema = await buildGamesSchema({ cleanupRequests, queries, purger, restorer });
-    const service = await serveService({ name: 'games', schema, conn, agenda, logger, playgroundTabs: PLAYGROUND_TABS, metrics: metrics.registry }, config);
+    const service = await serveService(
+      { name: 'games', schema, conn, agenda, logger, playgroundTabs: PLAYGROUND_TABS, metrics: metrics.registry, requestLoaders: gamesLoaders(queries) },
+      config,
+    );
     return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {
     await conn.close();

@@ -21,6 +21,7 @@ import { RgsQueries } from './domain/rgs-queries.js';
 import { RunAudit } from './domain/run-audit.js';
 import { RunProgress } from './domain/run-progress.js';
 import { PLAYGROUND_TABS } from './entry-points/graphql/example-query.js';
+import { rgsLoaders } from './entry-points/graphql/rgs-loaders.js';
 import { buildRgsSchema } from './entry-points/graphql/schema.js';
 import { createRgsMetrics } from './rgs-metrics.js';
 import { CLEANUP_KICKOFF_JOB, agendaKickoffScheduler, defineCleanupKickoffJob, scheduleCleanupKickoff } from './entry-points/jobs/cleanup-kickoff.job.js';
@@ -110,8 +111,12 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
 
     const retries = new DispatchRetryService({ models, dispatchTrigger, logger });
     const runJobStalled = stalledJobCheck(conn.db!, { jobNames: [CLEANUP_KICKOFF_JOB, CLEANUP_ENVIRONMENT_JOB], dataKey: 'runId', lockLifetimeMs });
-    const schema = await buildRgsSchema({ kickoff, approvals, planner, queries: new RgsQueries(models, runJobStalled), retries });
-    const service = await serveService({ name: 'rgs', schema, conn, agenda, logger, playgroundTabs: PLAYGROUND_TABS, metrics }, config);
+    const queries = new RgsQueries(models, runJobStalled);
+    const schema = await buildRgsSchema({ kickoff, approvals, planner, queries, retries });
+    const service = await serveService(
+      { name: 'rgs', schema, conn, agenda, logger, playgroundTabs: PLAYGROUND_TABS, metrics, requestLoaders: rgsLoaders(queries) },
+      config,
+    );
     logger.info({ games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off', maxShare }, 'rgs cleanup settings');
     return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {

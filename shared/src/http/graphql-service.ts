@@ -21,11 +21,19 @@ import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsGraphiql, type
 import { healthHandler } from './health.js';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.js';
 import { metricsHandler } from '../metrics/metrics-endpoint.js';
+import { jsonErrorHandler, notFoundHandler } from './http-errors.js';
+import { legacyJsonStatusPlugin } from './legacy-json-status.js';
+import { requireJsonBody } from './require-json-body.js';
+import { REQUEST_LIMITS, requestLimits } from './request-limits.js';
+import { sameOriginWrites } from './same-origin-writes.js';
+import { pageCsp, securityHeaders } from './security-headers.js';
 
-/** What every resolver gets: a logger that carries the request id. */
-export interface RequestContext extends BaseContext {
+/** What every resolver gets: a logger that carries the request id, and this request's loaders. */
+export interface RequestContext<Loaders = unknown> extends BaseContext {
   requestId: string;
   logger: Logger;
+  /** Made fresh for every request (see `requestLoaders`), so batching and caching never outlive it. */
+  loaders: Loaders;
 }
 
 export interface GraphqlServiceOptions {
@@ -45,6 +53,12 @@ export interface GraphqlServiceOptions {
   metricsToken: string | undefined;
   /** The saved tabs GraphiQL shows on first visit: the everyday operations. */
   playgroundTabs: readonly PlaygroundTab[];
+  /** Makes the per-request DataLoaders of the service's resolvers (`context.loaders`). */
+  requestLoaders?: () => unknown;
+  /** GraphiQL and introspection (with field suggestions); both off in production by default. */
+  exposure: { graphiql: boolean; introspection: boolean };
+  /** The address to bind; undefined: every interface. */
+  host?: string | undefined;
 }
 
 export interface GraphqlService {
@@ -63,8 +77,11 @@ export interface GraphqlService {
 export async function startGraphqlService(options: GraphqlServiceOptions, port: number): Promise<GraphqlService> {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   const httpServer = http.createServer(app);
 
+  // Field suggestions reveal the schema as introspection does: they go together.
+  const limits = requestLimits({ blockFieldSuggestions: !options.exposure.introspection });
   const apollo = new ApolloServer<RequestContext>({
     schema: rejectBlankIds(options.schema),
     formatError: createFormatError(options.logger),
@@ -74,18 +91,26 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
     // CSRF: a browser can only send an Authorization header after a CORS preflight, and every
     // request needs the bearer token, so the header itself is the required non-simple header.
     csrfPrevention: { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
-    introspection: true,
+    introspection: options.exposure.introspection,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     // Shutdown is ours (shared/src/shutdown.ts): Apollo's own handler would re-raise the signal
     // and kill the process before Agenda and MongoDB are stopped.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), graphqlMetricsPlugin(options.metrics)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      graphqlMetricsPlugin(options.metrics),
+      legacyJsonStatusPlugin(),
+      ...limits.plugins,
+    ],
   });
   await apollo.start();
 
   app.get('/health', healthHandler(options.name, options.conn, options.agenda));
   app.get('/metrics', metricsHandler(options.metrics, options.metricsToken));
-  app.use('/dash', basicAuth(options.dash.user, options.dash.password.value, `${options.name} Agendash`), agendash(options.agenda));
-  app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
+  app.use('/dash', basicAuth(options.dash.user, options.dash.password.value, `${options.name} Agendash`), sameOriginWrites(), agendash(options.agenda));
+  if (options.exposure.graphiql) app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
 
   const page = graphiqlPage({
     title: `${options.name} GraphiQL`,
@@ -94,22 +119,25 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
     tabs: options.playgroundTabs,
     storageNamespace: `${options.name}-graphiql-v2`,
   });
+  const csp = pageCsp(page);
   app.use(
     '/graphql',
-    (req, res, next) => (wantsGraphiql(req) ? res.type('html').send(page) : next()),
-    express.json({ limit: '1mb' }),
+    (req, res, next) => (options.exposure.graphiql && wantsGraphiql(req) ? res.set('Content-Security-Policy', csp).type('html').send(page) : next()),
+    requireJsonBody(),
+    express.json({ limit: REQUEST_LIMITS.bodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         if (!hasBearerToken(req.headers.authorization, options.apiToken)) throw unauthenticatedError();
         const requestId = req.get('x-request-id') ?? randomUUID();
-        return { requestId, logger: options.logger.child({ requestId }) };
+        return { requestId, logger: options.logger.child({ requestId }), loaders: options.requestLoaders?.() };
       },
     }),
   );
+  app.use(notFoundHandler, jsonErrorHandler(options.logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(port, resolve);
+    httpServer.listen(port, options.host, resolve);
   });
   const bound = (httpServer.address() as AddressInfo).port;
   return {
