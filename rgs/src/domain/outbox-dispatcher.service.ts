@@ -40,9 +40,11 @@ export class OutboxDispatcherService {
   ) {}
 
   /**
-   * Sends every dispatch due when the round starts; returns what happened. A dispatch that failed in
-   * this round waits for the next one, so an unreachable Games costs one attempt per round, not a
-   * spin through the whole retry budget.
+   * Sends every dispatch due when the round starts, and every new dispatch (never attempted) that
+   * commits while the round runs: the round goes on while slices keep arriving, so none waits for a
+   * wake-up or the interval. Returns what happened. A dispatch that failed in this round waits for
+   * the next one, so an unreachable Games costs one attempt per round, not a spin through the whole
+   * retry budget.
    */
   async dispatchDue(heartbeat: Heartbeat = async () => {}): Promise<DispatchRound> {
     const round: DispatchRound = { sent: 0, retried: 0, failed: 0 };
@@ -55,10 +57,10 @@ export class OutboxDispatcherService {
     return round;
   }
 
-  private async claimNext(dueBy: Date): Promise<DispatchRecord | null> {
+  private async claimNext(roundStart: Date): Promise<DispatchRecord | null> {
     const now = new Date();
     return this.deps.models.Dispatch.findOneAndUpdate(
-      { status: DispatchStatus.PENDING, nextAttemptAt: { $lte: dueBy } },
+      { status: DispatchStatus.PENDING, $or: [{ nextAttemptAt: { $lte: roundStart } }, { attempts: 0, nextAttemptAt: { $lte: now } }] },
       // The claim outlives the call's timeout, so no other round takes a row whose call is still running.
       { $set: { nextAttemptAt: new Date(now.getTime() + this.deps.settings.timeoutMs + CLAIM_MARGIN_MS) }, $inc: { attempts: 1 } },
       { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
