@@ -17,7 +17,7 @@ export class CleanupRunResolver {
   @Mutation(() => CleanupRunType, { description: 'Queues a cleanup run for one environment, or for all when none is given' })
   async startCleanup(@Arg('environmentId', () => ID, { nullable: true }) environmentId?: string | null): Promise<CleanupRunType> {
     const run = await this.kickoff.startRun(environmentId ? parseObjectId('environmentId', environmentId) : null);
-    return CleanupRunType.from(run);
+    return CleanupRunType.from(await this.queries.withCounts(run));
   }
 
   @Query(() => [CleanupRunType], { description: 'Newest first' })
