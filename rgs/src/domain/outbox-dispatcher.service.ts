@@ -11,6 +11,13 @@ import { DispatchStatus } from './statuses.js';
 /** Added to the call timeout for a claim, in milliseconds. */
 const CLAIM_MARGIN_MS = 5_000;
 
+/**
+ * Calls to Games a round keeps in flight at once. One at a time left slices PENDING for seconds
+ * while a run wrote them faster than one HTTP call each could send them; each call is claimed on
+ * its own, so parallel sends never send one row twice.
+ */
+export const SENDS_IN_FLIGHT = 4;
+
 export type DispatchRecord = Dispatch & { _id: Types.ObjectId };
 
 export interface DispatchRound {
@@ -49,10 +56,13 @@ export class OutboxDispatcherService {
   async dispatchDue(heartbeat: Heartbeat = async () => {}): Promise<DispatchRound> {
     const round: DispatchRound = { sent: 0, retried: 0, failed: 0 };
     const roundStart = new Date();
-    for (let dispatch = await this.claimNext(roundStart); dispatch; dispatch = await this.claimNext(roundStart)) {
-      round[await this.send(dispatch)] += 1;
-      await heartbeat();
-    }
+    const lane = async () => {
+      for (let dispatch = await this.claimNext(roundStart); dispatch; dispatch = await this.claimNext(roundStart)) {
+        round[await this.send(dispatch)] += 1;
+        await heartbeat();
+      }
+    };
+    await Promise.all(Array.from({ length: SENDS_IN_FLIGHT }, lane));
     if (round.sent + round.retried + round.failed > 0) this.deps.logger.info({ ...round }, 'outbox round done');
     return round;
   }
