@@ -48,6 +48,8 @@ ${banner.map((line) => `  ${line}`).join('\n')}
 
 Try it: open the RGS GraphiQL, run cleanupPlan for an environment, then startCleanup;
 follow the run with cleanupRun(id), and the Games operations in the Games GraphiQL.
+A run that would remove more than CLEANUP_MAX_SHARE (${rgsConfig.cleanup.maxShare}) of an environment's
+active tables waits as AWAITING_APPROVAL: approveCleanupRun(id) or cancelCleanupRun(id).
 Press Ctrl-C to stop.
 `);
 }

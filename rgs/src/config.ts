@@ -25,6 +25,9 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/** The blast-radius limit when CLEANUP_MAX_SHARE is unset. */
+export const DEFAULT_MAX_SHARE = 0.75;
+
 const rgsEnvSchema = baseEnvSchema.extend({
   RGS_MONGODB_URI: mongoUri,
   RGS_PORT: port(4000),
@@ -38,6 +41,10 @@ const rgsEnvSchema = baseEnvSchema.extend({
     z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. UTC or Europe/Malta').default('UTC'),
   ),
   TRAFFIC_LOOKBACK_DAYS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).optional()),
+  CLEANUP_MAX_SHARE: z.preprocess(
+    emptyAsUnset,
+    z.coerce.number().gt(0, 'must be more than 0').max(1, 'must be at most 1 (a share of the active tables)').default(DEFAULT_MAX_SHARE),
+  ),
   DISPATCH_MAX_ATTEMPTS: positiveInt(12),
   DISPATCH_BACKOFF_MS: positiveInt(2_000),
   DISPATCH_BACKOFF_MAX_MS: positiveInt(5 * 60_000),
@@ -69,6 +76,11 @@ export interface RgsConfig extends ServiceConfig {
     timeZone: string;
     /** Traffic counts only within this many days back; unset: any traffic ever. */
     trafficLookbackDays: number | undefined;
+    /**
+     * The blast-radius limit: a run whose plan removes (deletes + archives) more than this share of
+     * an environment's active tables waits for `approveCleanupRun`. A fraction, 0 < x ≤ 1 (default 0.75).
+     */
+    maxShare: number;
   };
   dispatch: DispatchSettings;
 }
@@ -92,6 +104,7 @@ export function loadRgsConfig(env: NodeJS.ProcessEnv): RgsConfig {
       cron: parsed.CLEANUP_CRON,
       timeZone: parsed.CLEANUP_TIME_ZONE,
       trafficLookbackDays: parsed.TRAFFIC_LOOKBACK_DAYS,
+      maxShare: parsed.CLEANUP_MAX_SHARE,
     },
     dispatch: {
       maxAttempts: parsed.DISPATCH_MAX_ATTEMPTS,

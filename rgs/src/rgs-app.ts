@@ -9,6 +9,7 @@ import type { RgsConfig } from './config.js';
 import type { SchemaPlugin } from './data-access/game-table.model.js';
 import { createGamesClient, type GamesClient } from './data-access/games.client.js';
 import { registerRgsModels, type RgsModels } from './data-access/rgs-models.js';
+import { CleanupApprovalService } from './domain/cleanup-approval.service.js';
 import { CleanupKickoffService } from './domain/cleanup-kickoff.service.js';
 import { CleanupPlanService } from './domain/cleanup-plan.service.js';
 import { DispatchRetryService } from './domain/dispatch-retry.service.js';
@@ -16,10 +17,12 @@ import { EnvironmentCleanupService } from './domain/environment-cleanup.service.
 import { GameTableCleanupService } from './domain/game-table-cleanup.service.js';
 import { OutboxDispatcherService } from './domain/outbox-dispatcher.service.js';
 import { RgsQueries } from './domain/rgs-queries.js';
+import { RunAudit } from './domain/run-audit.js';
 import { RunProgress } from './domain/run-progress.js';
 import { EXAMPLE_QUERY } from './entry-points/graphql/example-query.js';
 import { buildRgsSchema } from './entry-points/graphql/schema.js';
 import { agendaKickoffScheduler, defineCleanupKickoffJob, scheduleCleanupKickoff } from './entry-points/jobs/cleanup-kickoff.job.js';
+import { agendaRunEventRecorder, defineCleanupRunEventJob } from './entry-points/jobs/cleanup-run-event.job.js';
 import { agendaChainScheduler, defineCleanupEnvironmentJob } from './entry-points/jobs/environment-cleanup.job.js';
 import { agendaDispatchTrigger, defineDispatchToGamesJob, scheduleDispatchToGames } from './entry-points/jobs/outbox-dispatch.job.js';
 
@@ -68,29 +71,37 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
       logger,
       trafficLookbackDays: config.cleanup.trafficLookbackDays,
     });
+    const { timeZone, trafficLookbackDays, maxShare } = config.cleanup;
+    const planner = new CleanupPlanService({ models, timeZone, trafficLookbackDays, maxShare, clock: options.clock });
+    const audit = new RunAudit({ logger, recorder: agendaRunEventRecorder(agenda) });
+    const kickoffScheduler = agendaKickoffScheduler(agenda);
     const kickoff = new CleanupKickoffService({
       models,
       progress,
+      planner,
       chainScheduler: agendaChainScheduler(agenda),
-      kickoffScheduler: agendaKickoffScheduler(agenda),
+      kickoffScheduler,
+      audit,
       logger,
-      timeZone: config.cleanup.timeZone,
+      timeZone,
+      maxShare,
       clock: options.clock,
     });
-    const planner = new CleanupPlanService({ models, timeZone: config.cleanup.timeZone, trafficLookbackDays: config.cleanup.trafficLookbackDays, clock: options.clock });
+    const approvals = new CleanupApprovalService({ progress, kickoffScheduler, audit });
 
     const lockLifetimeMs = config.jobLockLifetimeMs;
     defineCleanupKickoffJob(agenda, { kickoff, lockLifetimeMs });
     defineCleanupEnvironmentJob(agenda, { chain, lockLifetimeMs });
     defineDispatchToGamesJob(agenda, { dispatcher, lockLifetimeMs });
+    defineCleanupRunEventJob(agenda);
     await scheduleDispatchToGames(agenda, { intervalMs: config.dispatch.intervalMs });
     await scheduleCleanupKickoff(agenda, { cron: config.cleanup.cron, timeZone: config.cleanup.timeZone });
     if (options.workers !== false) await agenda.start();
 
     const retries = new DispatchRetryService({ models, dispatchTrigger, logger });
-    const schema = await buildRgsSchema({ kickoff, planner, queries: new RgsQueries(models), retries });
+    const schema = await buildRgsSchema({ kickoff, approvals, planner, queries: new RgsQueries(models), retries });
     const service = await serveService({ name: 'rgs', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY }, config);
-    logger.info({ games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off' }, 'rgs cleanup settings');
+    logger.info({ games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off', maxShare }, 'rgs cleanup settings');
     return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {
     await conn.close();

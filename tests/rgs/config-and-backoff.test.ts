@@ -15,11 +15,28 @@ describe('RGS configuration', () => {
       port: 4000,
       apiToken: { value: RGS_DEV_TOKEN, isDefault: true },
       games: { url: 'http://localhost:4001', apiToken: { value: GAMES_DEV_TOKEN, isDefault: true } },
-      cleanup: { cron: undefined, timeZone: 'UTC', trafficLookbackDays: undefined },
+      cleanup: { cron: undefined, timeZone: 'UTC', trafficLookbackDays: undefined, maxShare: 0.75 },
       dispatch: { maxAttempts: 12, backoffMs: 2_000, backoffMaxMs: 300_000, intervalMs: 15_000, timeoutMs: 30_000 },
       agendaProcessEveryMs: 2_000,
       jobLockLifetimeMs: 600_000,
     });
+  });
+
+  it.each(['0', '-0.1', '1.01', 'half'])('When CLEANUP_MAX_SHARE is %s, then start-up fails naming the variable', (value) => {
+    // Act
+    const load = () => loadRgsConfig({ CLEANUP_MAX_SHARE: value });
+
+    // Assert
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/CLEANUP_MAX_SHARE/);
+  });
+
+  it.each([['1', 1], ['0.5', 0.5], ['', 0.75]])('When CLEANUP_MAX_SHARE is "%s", then the limit is %s', (value, expected) => {
+    // Act
+    const config = loadRgsConfig({ CLEANUP_MAX_SHARE: value });
+
+    // Assert
+    expect(config.cleanup.maxShare).toBe(expected);
   });
 
   it('When CLEANUP_TIME_ZONE is not an IANA zone, then start-up fails naming the variable', () => {

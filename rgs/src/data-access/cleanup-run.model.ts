@@ -9,6 +9,27 @@ export interface EnvironmentProgress {
   done: boolean;
 }
 
+/** What the run's planning found for one environment before anything was touched. */
+export interface PlannedEnvironment {
+  environmentId: Types.ObjectId;
+  name: string;
+  toDeleteCount: number;
+  toArchiveCount: number;
+  /** Active tables on the environment's active servers. */
+  activeTables: number;
+  /** (toDeleteCount + toArchiveCount) / activeTables; 0 when there are no active tables. */
+  share: number;
+  /** True when `share` exceeds the run's `maxShare`. */
+  needsApproval: boolean;
+}
+
+/** An environment the run leaves alone, and why. */
+export interface SkippedEnvironment {
+  environmentId: Types.ObjectId;
+  name: string;
+  reason: string;
+}
+
 /** One cleanup run, over one environment or all of them, with its progress. */
 export interface CleanupRun {
   status: RunStatus;
@@ -25,6 +46,16 @@ export interface CleanupRun {
   kickoffDone: boolean;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** True while the run is QUEUED, AWAITING_APPROVAL or RUNNING, unset after: the unique partial index on it admits one active run. */
+  activeSlot?: true;
+  /** The blast-radius limit the run was planned with (CLEANUP_MAX_SHARE); null until planned. */
+  maxShare: number | null;
+  /** The per-environment figures of the planning, in environment `_id` order. */
+  planned: PlannedEnvironment[];
+  skipped: SkippedEnvironment[];
+  /** Set by `approveCleanupRun`; an approved run is not held back by the limit again. */
+  approvedAt: Date | null;
+  cancelledAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -40,6 +71,26 @@ export function createCleanupRunModel(conn: Connection): CleanupRunModel {
     },
     { _id: false },
   );
+  const planned = new Schema<PlannedEnvironment>(
+    {
+      environmentId: { type: Schema.Types.ObjectId, required: true },
+      name: { type: String, required: true },
+      toDeleteCount: { type: Number, required: true },
+      toArchiveCount: { type: Number, required: true },
+      activeTables: { type: Number, required: true },
+      share: { type: Number, required: true },
+      needsApproval: { type: Boolean, required: true },
+    },
+    { _id: false },
+  );
+  const skipped = new Schema<SkippedEnvironment>(
+    {
+      environmentId: { type: Schema.Types.ObjectId, required: true },
+      name: { type: String, required: true },
+      reason: { type: String, required: true },
+    },
+    { _id: false },
+  );
   const schema = new Schema<CleanupRun>(
     {
       status: { type: String, required: true, enum: Object.values(RunStatus) },
@@ -52,10 +103,19 @@ export function createCleanupRunModel(conn: Connection): CleanupRunModel {
       kickoffDone: { type: Boolean, default: false },
       startedAt: { type: Date, default: null },
       finishedAt: { type: Date, default: null },
+      activeSlot: { type: Boolean },
+      maxShare: { type: Number, default: null },
+      planned: { type: [planned], default: [] },
+      skipped: { type: [skipped], default: [] },
+      approvedAt: { type: Date, default: null },
+      cancelledAt: { type: Date, default: null },
     },
     { timestamps: true },
   );
   // cleanupRuns: newest first.
   schema.index({ createdAt: -1, _id: -1 });
+  // One active run at a time, whichever process or request creates it: a second insert with
+  // activeSlot: true fails with a duplicate key until the active run ends and unsets it.
+  schema.index({ activeSlot: 1 }, { unique: true, partialFilterExpression: { activeSlot: true }, name: 'one_active_run' });
   return conn.model<CleanupRun>('CleanupRun', schema);
 }

@@ -25,9 +25,14 @@ export interface CandidateScope {
   trafficSince: Date | null;
 }
 
-/** Active tables of the server in a currency outside the required ones: the cleanup candidates. */
+/**
+ * Active tables of the server in a currency outside the required ones: the cleanup candidates.
+ * With no required currencies nothing is a candidate (see whyNeverCleaned): the filter matches no
+ * table, so no path through the code (plan, kickoff, a chain link) can clean such a server.
+ */
 export function candidateFilter(serverId: Types.ObjectId, requiredCurrencies: readonly string[]) {
-  return { serverId, active: true, currency: { $nin: requiredCurrencies.map((c) => c.toUpperCase()) } };
+  const nothing = requiredCurrencies.length === 0 ? { _id: { $in: [] } } : {};
+  return { serverId, active: true, currency: { $nin: requiredCurrencies.map((c) => c.toUpperCase()) }, ...nothing };
 }
 
 /** The ids among `tableIds` that have traffic (an AggregatedGgr row, within the window). */

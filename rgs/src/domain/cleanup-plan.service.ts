@@ -1,7 +1,9 @@
 import type { Types } from 'mongoose';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import { archivedAtFor } from './archived-at.js';
+import { shareOf } from './blast-radius.js';
 import { classifiedSlices } from './classify-game-tables.js';
+import { whyNeverCleaned } from './cleanup-eligibility.js';
 import { EnvironmentNotFoundError, ServerNotFoundError } from './errors.js';
 import { isQualifying, qualifyingServers, type EnvironmentRecord, type ServerRecord } from './qualifying-servers.js';
 import { CleanupAction } from './statuses.js';
@@ -19,34 +21,64 @@ export interface CleanupPlan {
   /** RGS game table ids. */
   sampleToDelete: string[];
   sampleToArchive: string[];
+  /** Active tables in scope: on the environment's active servers, or on the one server planned. */
+  activeTables: number;
+  /** (toDeleteCount + toArchiveCount) / activeTables, 0 when there are none. */
+  share: number;
+  /** The blast-radius limit (CLEANUP_MAX_SHARE) the share is compared with. */
+  maxShare: number;
+  /** True when a run would wait for approveCleanupRun: `share` exceeds `maxShare`. */
+  needsApproval: boolean;
+  /** Why nothing is planned although there may be candidates (no required currencies); null otherwise. */
+  skippedReason: string | null;
 }
 
 /**
  * The dry run of a cleanup: the same qualification and classification as a run, streamed the same
- * way, with nothing written.
+ * way, with nothing written. The kickoff plans every environment of a run with it before touching
+ * anything, so what `cleanupPlan` shows is what a run checks against the blast-radius limit.
  */
 export class CleanupPlanService {
   constructor(
-    private readonly deps: { models: RgsModels; timeZone: string; trafficLookbackDays: number | undefined; clock?: () => Date },
+    private readonly deps: {
+      models: RgsModels;
+      timeZone: string;
+      trafficLookbackDays: number | undefined;
+      /** CLEANUP_MAX_SHARE, 0 < x ≤ 1. */
+      maxShare: number;
+      clock?: () => Date;
+    },
   ) {}
 
   async plan(environmentId: Types.ObjectId, serverId: Types.ObjectId | null): Promise<CleanupPlan> {
-    const { models } = this.deps;
-    const environment = await models.Environment.findById(environmentId).lean<EnvironmentRecord>();
+    const environment = await this.deps.models.Environment.findById(environmentId).lean<EnvironmentRecord>();
     if (!environment) throw new EnvironmentNotFoundError(String(environmentId));
+    return this.planFor(environment, serverId);
+  }
+
+  /** Plans `environment` (or one of its servers) as it stands now. */
+  async planFor(environment: EnvironmentRecord, serverId: Types.ObjectId | null): Promise<CleanupPlan> {
+    const { models, maxShare } = this.deps;
     const now = this.deps.clock?.() ?? new Date();
+    const server = serverId ? await this.server(environment, serverId) : null;
     const plan: CleanupPlan = {
-      environmentId: String(environmentId),
+      environmentId: String(environment._id),
       serverId: serverId && String(serverId),
       archivedAt: archivedAtFor(now, this.deps.timeZone),
       toDeleteCount: 0,
       toArchiveCount: 0,
       sampleToDelete: [],
       sampleToArchive: [],
+      activeTables: await this.activeTables(environment, server),
+      share: 0,
+      maxShare,
+      needsApproval: false,
+      skippedReason: whyNeverCleaned(environment),
     };
+    if (plan.skippedReason) return plan;
     const since = trafficSince(now, this.deps.trafficLookbackDays);
-    for await (const server of this.servers(environment, serverId)) {
-      for await (const slice of classifiedSlices(models, { serverId: server._id, requiredCurrencies: environment.requiredCurrencies, trafficSince: since })) {
+    for await (const candidateServer of this.servers(environment, server)) {
+      for await (const slice of classifiedSlices(models, { serverId: candidateServer._id, requiredCurrencies: environment.requiredCurrencies, trafficSince: since })) {
         const ids = slice.tables.map((t) => String(t._id));
         if (slice.action === CleanupAction.DELETE) {
           plan.toDeleteCount += ids.length;
@@ -57,16 +89,29 @@ export class CleanupPlanService {
         }
       }
     }
+    plan.share = shareOf(plan.toDeleteCount + plan.toArchiveCount, plan.activeTables);
+    plan.needsApproval = plan.share > maxShare;
     return plan;
   }
 
-  private async *servers(environment: EnvironmentRecord, serverId: Types.ObjectId | null): AsyncGenerator<ServerRecord> {
-    if (!serverId) {
+  private async server(environment: EnvironmentRecord, serverId: Types.ObjectId): Promise<ServerRecord> {
+    const server = await this.deps.models.Server.findOne({ _id: serverId, environmentId: environment._id }).lean<ServerRecord>();
+    if (!server) throw new ServerNotFoundError(String(serverId), String(environment._id));
+    return server;
+  }
+
+  /** The denominator of the share: what the environment (or server) has active now. */
+  private async activeTables(environment: EnvironmentRecord, server: ServerRecord | null): Promise<number> {
+    const { Server, GameTable } = this.deps.models;
+    const serverIds: Types.ObjectId[] = server ? [server._id] : ((await Server.distinct('_id', { environmentId: environment._id, active: true })) as Types.ObjectId[]);
+    return GameTable.countDocuments({ serverId: { $in: serverIds }, active: true });
+  }
+
+  private async *servers(environment: EnvironmentRecord, server: ServerRecord | null): AsyncGenerator<ServerRecord> {
+    if (!server) {
       yield* qualifyingServers(this.deps.models, environment);
       return;
     }
-    const server = await this.deps.models.Server.findOne({ _id: serverId, environmentId: environment._id }).lean<ServerRecord>();
-    if (!server) throw new ServerNotFoundError(String(serverId), String(environment._id));
     if (await isQualifying(this.deps.models, server, environment)) yield server;
   }
 }

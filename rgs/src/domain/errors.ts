@@ -1,4 +1,4 @@
-import { BadUserInputError, NotFoundError } from '../../../shared/src/errors.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../../shared/src/errors.js';
 
 export class EnvironmentNotFoundError extends NotFoundError {
   constructor(readonly environmentId: string) {
@@ -38,5 +38,45 @@ export class DispatchNotFailedError extends BadUserInputError {
     readonly status: string,
   ) {
     super(`Dispatch ${dispatchId} is ${status}; only FAILED dispatches can be retried`);
+  }
+}
+
+export class CleanupRunNotFoundError extends NotFoundError {
+  constructor(readonly runId: string) {
+    super(`Cleanup run ${runId} not found`);
+  }
+}
+
+/** Another run holds the one active-run slot; the message names it so the operator can follow or cancel it. */
+export class ActiveRunConflictError extends ConflictError {
+  constructor(
+    readonly activeRunId: string,
+    readonly activeStatus: string,
+    readonly activeScope: string,
+  ) {
+    super(
+      `Cleanup run ${activeRunId} (${activeStatus}, ${activeScope}) is still active; only one run at a time. ` +
+        'Wait for it to finish, or cancel it while it is QUEUED or AWAITING_APPROVAL (cancelCleanupRun).',
+    );
+  }
+}
+
+/** approveCleanupRun on a run that is not waiting for approval. */
+export class RunNotAwaitingApprovalError extends ConflictError {
+  constructor(
+    readonly runId: string,
+    readonly status: string,
+  ) {
+    super(`Cleanup run ${runId} is ${status}; only a run AWAITING_APPROVAL can be approved`);
+  }
+}
+
+/** cancelCleanupRun on a run that already touched data (RUNNING) or has ended. */
+export class RunNotCancellableError extends ConflictError {
+  constructor(
+    readonly runId: string,
+    readonly status: string,
+  ) {
+    super(`Cleanup run ${runId} is ${status}; only a QUEUED or AWAITING_APPROVAL run (one that has touched nothing) can be cancelled`);
   }
 }

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
-import type { CleanupRun } from '../data-access/cleanup-run.model.js';
+import type { CleanupRun, PlannedEnvironment, SkippedEnvironment } from '../data-access/cleanup-run.model.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
-import { RunStatus } from './statuses.js';
+import { ACTIVE_RUN_STATUSES, RunStatus } from './statuses.js';
 
 export type RunRecord = CleanupRun & { _id: Types.ObjectId };
 
@@ -14,9 +14,49 @@ export type RunRecord = CleanupRun & { _id: Types.ObjectId };
 export class RunProgress {
   constructor(private readonly models: RgsModels) {}
 
+  /**
+   * Records a QUEUED run holding the one active-run slot. Throws MongoDB's duplicate key error
+   * (code 11000) while another run is active: see claimActiveRun.
+   */
   async create(environmentId: Types.ObjectId | null, archivedAt: Date): Promise<RunRecord> {
-    const run = await this.models.CleanupRun.create({ status: RunStatus.QUEUED, environmentId, archivedAt });
+    const run = await this.models.CleanupRun.create({ status: RunStatus.QUEUED, environmentId, archivedAt, activeSlot: true });
     return run.toObject() as RunRecord;
+  }
+
+  /** The run holding the active-run slot, if any. */
+  async active(): Promise<RunRecord | null> {
+    return this.models.CleanupRun.findOne({ activeSlot: true }).lean<RunRecord>();
+  }
+
+  /** Stores what planning found, while the run is still QUEUED (nothing touched yet). */
+  async recordPlan(runId: Types.ObjectId, maxShare: number, planned: PlannedEnvironment[], skipped: SkippedEnvironment[]): Promise<boolean> {
+    const result = await this.models.CleanupRun.updateOne({ _id: runId, status: RunStatus.QUEUED }, { $set: { maxShare, planned, skipped } });
+    return result.matchedCount === 1;
+  }
+
+  /** QUEUED → AWAITING_APPROVAL: the plan exceeds the limit; nothing has been touched. */
+  async awaitApproval(runId: Types.ObjectId): Promise<boolean> {
+    const result = await this.models.CleanupRun.updateOne({ _id: runId, status: RunStatus.QUEUED, approvedAt: null }, { $set: { status: RunStatus.AWAITING_APPROVAL } });
+    return result.modifiedCount === 1;
+  }
+
+  /** AWAITING_APPROVAL → QUEUED with `approvedAt`; null when the run was not waiting. */
+  async approve(runId: Types.ObjectId): Promise<RunRecord | null> {
+    return this.models.CleanupRun.findOneAndUpdate(
+      { _id: runId, status: RunStatus.AWAITING_APPROVAL },
+      { $set: { status: RunStatus.QUEUED, approvedAt: new Date() } },
+      { returnDocument: 'after' },
+    ).lean<RunRecord>();
+  }
+
+  /** QUEUED or AWAITING_APPROVAL → CANCELLED, freeing the slot; null when the run had already started or ended. */
+  async cancel(runId: Types.ObjectId): Promise<RunRecord | null> {
+    const now = new Date();
+    return this.models.CleanupRun.findOneAndUpdate(
+      { _id: runId, status: { $in: [RunStatus.QUEUED, RunStatus.AWAITING_APPROVAL] } },
+      { $set: { status: RunStatus.CANCELLED, cancelledAt: now, finishedAt: now }, $unset: { activeSlot: 1 } },
+      { returnDocument: 'after' },
+    ).lean<RunRecord>();
   }
 
   async get(runId: Types.ObjectId): Promise<RunRecord | null> {
@@ -75,8 +115,8 @@ export class RunProgress {
 
   async fail(runId: Types.ObjectId, reason: string): Promise<void> {
     await this.models.CleanupRun.updateOne(
-      { _id: runId, status: { $in: [RunStatus.QUEUED, RunStatus.RUNNING] } },
-      { $set: { status: RunStatus.FAILED, finishedAt: new Date() }, $push: { failures: reason } },
+      { _id: runId, status: { $in: ACTIVE_RUN_STATUSES } },
+      { $set: { status: RunStatus.FAILED, finishedAt: new Date() }, $push: { failures: reason }, $unset: { activeSlot: 1 } },
     );
   }
 
@@ -84,7 +124,7 @@ export class RunProgress {
   private async completeIfFinished(runId: Types.ObjectId): Promise<void> {
     await this.models.CleanupRun.updateOne(
       { _id: runId, status: RunStatus.RUNNING, kickoffDone: true, environments: { $not: { $elemMatch: { done: false } } } },
-      { $set: { status: RunStatus.COMPLETED, finishedAt: new Date() } },
+      { $set: { status: RunStatus.COMPLETED, finishedAt: new Date() }, $unset: { activeSlot: 1 } },
     );
   }
 }

@@ -12,6 +12,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { DashCredentials } from '../config.js';
 import { createFormatError } from '../format-error.js';
+import { rejectBlankIds } from '../graphql/reject-blank-ids.js';
 import type { Logger } from '../logger.js';
 import { basicAuth } from './basic-auth.js';
 import { hasBearerToken, unauthenticatedError } from './bearer-auth.js';
@@ -57,7 +58,7 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
   const httpServer = http.createServer(app);
 
   const apollo = new ApolloServer<RequestContext>({
-    schema: options.schema,
+    schema: rejectBlankIds(options.schema),
     formatError: createFormatError(options.logger),
     // Stack traces go to the log, never into a response.
     includeStacktraceInErrorResponses: false,

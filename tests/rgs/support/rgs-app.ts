@@ -23,7 +23,9 @@ export interface TestRgsOptions {
 
 /**
  * Starts RGS in-process on a fresh database and a free port, with test settings: fast Agenda
- * polling and a fast outbox, silent logs. `env` overrides any variable.
+ * polling and a fast outbox, silent logs, and no blast-radius limit (CLEANUP_MAX_SHARE=1: most
+ * tests seed servers whose every table is a candidate; the limit's own tests set it). `env`
+ * overrides any variable.
  */
 export async function startTestRgs(options: TestRgsOptions = {}): Promise<TestRgs> {
   const config = loadRgsConfig({
@@ -36,6 +38,7 @@ export async function startTestRgs(options: TestRgsOptions = {}): Promise<TestRg
     DISPATCH_BACKOFF_MS: '100',
     DISPATCH_BACKOFF_MAX_MS: '400',
     DISPATCH_TIMEOUT_MS: '5000',
+    CLEANUP_MAX_SHARE: '1',
     ...options.env,
   });
   const mongoUri = freshDatabaseUri('rgs');

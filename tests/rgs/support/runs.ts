@@ -2,10 +2,20 @@ import { eventually } from '../../support/eventually.js';
 import type { TestRgs } from './rgs-app.js';
 
 export const RUN_FIELDS = `id status environmentId archivedAt serversTotal serversDone deletedCount archivedCount errors startedAt finishedAt
+  maxShare approvedAt cancelledAt
+  plannedEnvironments { environmentId name toDeleteCount toArchiveCount activeTables share needsApproval }
+  skippedEnvironments { environmentId name reason }
   dispatches { id actionType count status attempts gamesOperationId lastError }`;
 
 export const START_CLEANUP = `mutation Start($environmentId: ID) { startCleanup(environmentId: $environmentId) { ${RUN_FIELDS} } }`;
 export const CLEANUP_RUN = `query Run($id: ID!) { cleanupRun(id: $id) { ${RUN_FIELDS} } }`;
+export const APPROVE_RUN = `mutation Approve($id: ID!) { approveCleanupRun(id: $id) { ${RUN_FIELDS} } }`;
+export const CANCEL_RUN = `mutation Cancel($id: ID!) { cancelCleanupRun(id: $id) { ${RUN_FIELDS} } }`;
+export const CLEANUP_PLAN = `query Plan($environmentId: ID!, $serverId: ID) {
+  cleanupPlan(environmentId: $environmentId, serverId: $serverId) {
+    toDeleteCount toArchiveCount activeTables share maxShare needsApproval skippedReason sampleToDelete sampleToArchive
+  }
+}`;
 
 /** Starts a run through the API and returns its id. */
 export async function startCleanup(rgs: TestRgs, environmentId: string | null): Promise<string> {
@@ -20,5 +30,6 @@ export async function waitForRun(rgs: TestRgs, id: string, done: (run: Record<st
   return eventually(probe, (run) => run != null && done(run), { timeoutMs, intervalMs: 100 });
 }
 
+export const isAwaitingApproval = (run: Record<string, any>) => run.status === 'AWAITING_APPROVAL';
 export const isCompleted = (run: Record<string, any>) => run.status === 'COMPLETED';
 export const allSent = (run: Record<string, any>) => isCompleted(run) && run.dispatches.every((d: { status: string }) => d.status === 'SENT');

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { CleanupPlan } from '../../domain/cleanup-plan.service.js';
 
 @ObjectType('CleanupPlan', { description: 'What a cleanup would do now (a dry run: nothing is changed).' })
@@ -23,6 +23,21 @@ export class CleanupPlanType {
 
   @Field(() => [ID], { description: 'Up to 10 RGS game table ids that would be archived' })
   sampleToArchive!: string[];
+
+  @Field(() => Int, { description: "Active tables in scope: on the environment's active servers, or on the server planned" })
+  activeTables!: number;
+
+  @Field(() => Float, { description: '(toDeleteCount + toArchiveCount) / activeTables, from 0 to 1' })
+  share!: number;
+
+  @Field(() => Float, { description: 'The blast-radius limit (CLEANUP_MAX_SHARE)' })
+  maxShare!: number;
+
+  @Field({ description: 'True when share exceeds maxShare: a run would wait as AWAITING_APPROVAL' })
+  needsApproval!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why nothing is planned, e.g. "no required currencies configured"; null otherwise' })
+  skippedReason!: string | null;
 
   static from(plan: CleanupPlan): CleanupPlanType {
     return { ...plan };

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { Arg, Args, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { CleanupApprovalService } from '../../domain/cleanup-approval.service.js';
 import type { CleanupKickoffService } from '../../domain/cleanup-kickoff.service.js';
 import { parseObjectId } from '../../domain/object-id.js';
 import type { RgsQueries } from '../../domain/rgs-queries.js';
@@ -11,13 +12,28 @@ import { DispatchType } from './dispatch.type.js';
 export class CleanupRunResolver {
   constructor(
     private readonly kickoff: CleanupKickoffService,
+    private readonly approvals: CleanupApprovalService,
     private readonly queries: RgsQueries,
   ) {}
 
-  @Mutation(() => CleanupRunType, { description: 'Queues a cleanup run for one environment, or for all when none is given' })
+  @Mutation(() => CleanupRunType, {
+    description:
+      'Queues a cleanup run for one environment, or for all when environmentId is omitted or null. ' +
+      'One run is active at a time: while one is QUEUED, AWAITING_APPROVAL or RUNNING, the same scope returns it and another scope fails with CONFLICT.',
+  })
   async startCleanup(@Arg('environmentId', () => ID, { nullable: true }) environmentId?: string | null): Promise<CleanupRunType> {
     const run = await this.kickoff.startRun(environmentId ? parseObjectId('environmentId', environmentId) : null);
     return CleanupRunType.from(await this.queries.withCounts(run));
+  }
+
+  @Mutation(() => CleanupRunType, { description: 'Lets a run AWAITING_APPROVAL go: it runs as planned, without the CLEANUP_MAX_SHARE limit' })
+  async approveCleanupRun(@Arg('id', () => ID) id: string): Promise<CleanupRunType> {
+    return CleanupRunType.from(await this.queries.withCounts(await this.approvals.approve(parseObjectId('id', id))));
+  }
+
+  @Mutation(() => CleanupRunType, { description: 'Ends a QUEUED or AWAITING_APPROVAL run as CANCELLED; it has touched nothing. A RUNNING run cannot be cancelled.' })
+  async cancelCleanupRun(@Arg('id', () => ID) id: string): Promise<CleanupRunType> {
+    return CleanupRunType.from(await this.queries.withCounts(await this.approvals.cancel(parseObjectId('id', id))));
   }
 
   @Query(() => [CleanupRunType], { description: 'Newest first' })

@@ -1,6 +1,7 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { RunView } from '../../domain/run-counts.js';
 import { DispatchType } from './dispatch.type.js';
+import { PlannedEnvironmentType, SkippedEnvironmentType } from './run-plan.type.js';
 import { RunStatus } from './enums.js';
 
 @ObjectType('CleanupRun', { description: 'One cleanup run and its progress.' })
@@ -36,6 +37,21 @@ export class CleanupRunType {
   @Field(() => [String], { description: 'One line per failed server, with the reason' })
   errors!: string[];
 
+  @Field(() => Float, { nullable: true, description: 'The blast-radius limit (CLEANUP_MAX_SHARE) the run was planned with; null until planned' })
+  maxShare!: number | null;
+
+  @Field(() => [PlannedEnvironmentType], { description: 'What planning found per environment to clean, before anything was touched' })
+  plannedEnvironments!: PlannedEnvironmentType[];
+
+  @Field(() => [SkippedEnvironmentType], { description: 'Environments in scope the run leaves alone, with the reason' })
+  skippedEnvironments!: SkippedEnvironmentType[];
+
+  @Field(() => Date, { nullable: true, description: 'When approveCleanupRun let the run go' })
+  approvedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When cancelCleanupRun ended the run' })
+  cancelledAt!: Date | null;
+
   @Field(() => Date, { nullable: true })
   startedAt!: Date | null;
 
@@ -53,6 +69,11 @@ export class CleanupRunType {
       deletedCount: doc.deletedCount,
       archivedCount: doc.archivedCount,
       errors: doc.failures,
+      maxShare: doc.maxShare ?? null,
+      plannedEnvironments: (doc.planned ?? []).map(PlannedEnvironmentType.from),
+      skippedEnvironments: (doc.skipped ?? []).map(SkippedEnvironmentType.from),
+      approvedAt: doc.approvedAt ?? null,
+      cancelledAt: doc.cancelledAt ?? null,
       startedAt: doc.startedAt ?? null,
       finishedAt: doc.finishedAt ?? null,
     };

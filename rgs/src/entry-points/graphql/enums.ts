@@ -3,7 +3,10 @@ import { DispatchStatus, RunStatus } from '../../domain/statuses.js';
 
 registerEnumType(RunStatus, {
   name: 'RunStatus',
-  description: 'QUEUED → RUNNING → COMPLETED; FAILED when the kickoff itself fails (a failing server only adds to errors).',
+  description:
+    'QUEUED → RUNNING → COMPLETED; FAILED when the kickoff itself fails (a failing server only adds to errors). ' +
+    'A run planned above CLEANUP_MAX_SHARE waits as AWAITING_APPROVAL (approveCleanupRun: QUEUED again, then runs); ' +
+    'cancelCleanupRun ends a QUEUED or AWAITING_APPROVAL run as CANCELLED, having touched nothing.',
 });
 
 registerEnumType(DispatchStatus, {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import type { CleanupApprovalService } from '../../domain/cleanup-approval.service.js';
 import type { CleanupKickoffService } from '../../domain/cleanup-kickoff.service.js';
 import type { CleanupPlanService } from '../../domain/cleanup-plan.service.js';
 import type { DispatchRetryService } from '../../domain/dispatch-retry.service.js';
@@ -12,6 +13,7 @@ import { EnvironmentResolver } from './environment.resolver.js';
 
 export interface RgsResolverDeps {
   kickoff: CleanupKickoffService;
+  approvals: CleanupApprovalService;
   planner: CleanupPlanService;
   queries: RgsQueries;
   retries: DispatchRetryService;
@@ -25,7 +27,7 @@ export async function buildRgsSchema(deps: RgsResolverDeps): Promise<GraphQLSche
   const instances = new Map<unknown, unknown>([
     [EnvironmentResolver, new EnvironmentResolver(deps.queries)],
     [CleanupPlanResolver, new CleanupPlanResolver(deps.planner)],
-    [CleanupRunResolver, new CleanupRunResolver(deps.kickoff, deps.queries)],
+    [CleanupRunResolver, new CleanupRunResolver(deps.kickoff, deps.approvals, deps.queries)],
     [DispatchResolver, new DispatchResolver(deps.retries)],
   ]);
   return buildSchema({

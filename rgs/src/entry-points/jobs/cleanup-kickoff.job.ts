@@ -1,11 +1,14 @@
 import type { Agenda } from 'agenda';
 import { Types } from 'mongoose';
-import type { CleanupKickoffService, KickoffScheduler } from '../../domain/cleanup-kickoff.service.js';
+import type { CleanupKickoffService, KickoffScheduler, KickoffTrigger } from '../../domain/cleanup-kickoff.service.js';
 
 export const CLEANUP_KICKOFF_JOB = 'cleanup-kickoff';
 
-/** A manual kickoff names its run (created by `startCleanup`); the scheduled one creates a run itself. */
-export type CleanupKickoffJobData = { runId: string } | { scheduled: true };
+/**
+ * A manual kickoff names its run (created by `startCleanup`, or approved by `approveCleanupRun`:
+ * `trigger`, absent on jobs from before approvals); the scheduled one creates a run itself.
+ */
+export type CleanupKickoffJobData = { runId: string; trigger?: KickoffTrigger } | { scheduled: true };
 
 const SCHEDULED: CleanupKickoffJobData = { scheduled: true };
 
@@ -37,10 +40,11 @@ export async function scheduleCleanupKickoff(agenda: Agenda, options: { cron: st
 
 export function agendaKickoffScheduler(agenda: Agenda): KickoffScheduler {
   return {
-    enqueueKickoff: async (runId) => {
+    enqueueKickoff: async (runId, trigger) => {
       await agenda
-        .create<CleanupKickoffJobData>(CLEANUP_KICKOFF_JOB, { runId: String(runId) })
-        .unique({ 'data.runId': String(runId) }, { insertOnly: true })
+        .create<CleanupKickoffJobData>(CLEANUP_KICKOFF_JOB, { runId: String(runId), trigger })
+        // One job per run and trigger: an approval needs a kickoff of its own, the first one has finished.
+        .unique({ 'data.runId': String(runId), 'data.trigger': trigger }, { insertOnly: true })
         .schedule(new Date())
         .save();
     },
