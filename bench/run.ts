@@ -148,16 +148,14 @@ async function main(): Promise<void> {
 /** The whole-run scenario at each size, then Agendash at 200,000 finished operations; true when the targets hold. */
 async function wholeRunScenario(conn: Connection, uri: (db: string) => string, deadline: number): Promise<boolean> {
   const rows: Array<[number, WholeRunResult]> = [];
-  for (const tables of WHOLE_RUN_SIZES) {
-    console.log(`Whole run: ${tables.toLocaleString('en')} RGS tables ...`);
-    rows.push([tables, await wholeRun(conn, uri, tables, deadline)]);
-  }
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  console.log('\nWhole run through both services (pauses 0) vs the raw-driver script, same data, same run:');
+  console.log('\nWhole run through both services (pauses 0) vs the raw-driver script, same data, same run (each size printed when done):');
   console.log('  tables     | candidates | kickoff | RGS done | all sent | Games done | tables/s | raw     | raw ÷ project | aborted txns (raw) | peak RSS games/rgs | hand-off p50 | req→worker p50 | max PENDING | correct');
   let ok = true;
-  for (const [tables, r] of rows) {
+  for (const tables of WHOLE_RUN_SIZES) {
+    const r = await wholeRun(conn, uri, tables, deadline);
+    rows.push([tables, r]);
     console.log(
       `  ${tables.toLocaleString('en').padEnd(10)} | ${String(r.shape.candidates).padEnd(10)} | ${s(r.phases.kickoffStarted).padEnd(7)} | ${s(r.phases.rgsDone).padEnd(8)} | ${s(r.phases.allSent).padEnd(8)} | ${s(r.phases.gamesDone).padEnd(10)} | ${String(Math.round((tables / r.phases.gamesDone) * 1000)).padEnd(8)} | ${s(r.rawMs).padEnd(7)} | ${r.ratio.toFixed(2).padEnd(13)} | ${`${pct(r.aborted.project.share)} of ${r.aborted.project.started} (${pct(r.aborted.raw.share)})`.padEnd(18)} | ${`${r.peakRssMb.games}/${r.peakRssMb.rgs} MB`.padEnd(18)} | ${`${r.chainHandOffP50} ms`.padEnd(12)} | ${`${r.requestToWorkerP50} ms`.padEnd(14)} | ${`${r.maxPendingMs} ms`.padEnd(11)} | ${r.correct ? 'yes' : 'NO'}`,
     );
