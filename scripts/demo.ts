@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { ConfigError } from '../shared/src/config.js';
-import { createLogger } from '../shared/src/logger.js';
+import { createLogger, wantsPrettyLogs } from '../shared/src/logger.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../shared/src/mongo/embedded-mongo.js';
 import { resolveMongodBinary } from '../shared/src/mongo/mongod-binary.js';
 import { serviceBanner } from '../shared/src/service-main.js';
@@ -21,7 +21,7 @@ import { seedDemoData } from './demo/seed-demo-data.js';
 async function main(): Promise<void> {
   const gamesConfig = loadGamesConfig(process.env);
   const rgsConfig = loadRgsConfig(process.env);
-  const logger = createLogger({ name: 'demo', level: gamesConfig.logLevel });
+  const logger = createLogger({ name: 'demo', level: gamesConfig.logLevel, pretty: wantsPrettyLogs(gamesConfig.nodeEnv) });
 
   let embedded: EmbeddedMongo | null = null;
   if (!gamesConfig.mongoUri || !rgsConfig.mongoUri) {

@@ -9,6 +9,7 @@ import {
   resolveServiceConfig,
   type ServiceConfig,
 } from '../../shared/src/config.js';
+import { DEVELOPMENT_SECRETS } from '../../shared/src/secret-policy.js';
 
 const gamesEnvSchema = baseEnvSchema.extend({
   GAMES_MONGODB_URI: mongoUri,
@@ -27,7 +28,7 @@ export interface GamesConfig extends ServiceConfig {
   messageRetentionDays: number;
 }
 
-export const GAMES_DEV_TOKEN = 'games-dev-token';
+export const GAMES_DEV_TOKEN = DEVELOPMENT_SECRETS.gamesApiToken;
 
 /** Reads and validates the Games configuration once; a bad value names its variable. */
 export function loadGamesConfig(env: NodeJS.ProcessEnv): GamesConfig {

@@ -17,7 +17,9 @@ import { RestoreArchivedService } from './domain/restore-archived.service.js';
 import { buildGamesSchema } from './entry-points/graphql/schema.js';
 import { agendaCleanupScheduler, defineCleanupGameTablesWorker } from './entry-points/jobs/cleanup-game-tables.worker.js';
 import { scheduleIntegrationMessageRetention } from './entry-points/jobs/integration-message-retention.job.js';
-import { EXAMPLE_QUERY } from './entry-points/graphql/example-query.js';
+import { PLAYGROUND_TABS } from './entry-points/graphql/example-query.js';
+import { gamesLoaders } from './entry-points/graphql/games-loaders.js';
+import { createGamesMetrics } from './games-metrics.js';
 
 export interface GamesApp {
   url: string;
@@ -46,8 +48,16 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     await ensureCollections(conn);
     const withTransaction = transactionRunner(conn);
 
-    const agenda = await createAgenda({ db: conn.db!, name: `games-${process.pid}`, processEveryMs: config.agendaProcessEveryMs, defaultLockLifetimeMs: config.jobLockLifetimeMs, logger });
-    const archiver = new ArchiveOperationService({ models, withTransaction, logger, options: config.cleanup });
+    const metrics = createGamesMetrics(models);
+    const agenda = await createAgenda({
+      db: conn.db!,
+      name: `games-${process.pid}`,
+      processEveryMs: config.agendaProcessEveryMs,
+      defaultLockLifetimeMs: config.jobLockLifetimeMs,
+      logger,
+      metrics: metrics.registry,
+    });
+    const archiver = new ArchiveOperationService({ models, withTransaction, logger, options: config.cleanup, counters: metrics.counters });
     const cleanupRequests = new CleanupRequestService({
       models,
       withTransaction,
@@ -64,11 +74,15 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
       await cleanupRequests.requeueReceived();
     }
 
-    const purger = new PurgeArchivedService({ models, withTransaction, logger });
+    const purger = new PurgeArchivedService({ models, withTransaction, logger, counters: metrics.counters });
     const restorer = new RestoreArchivedService({ models, withTransaction, logger });
 
-    const schema = await buildGamesSchema({ cleanupRequests, queries: new OperationQueries(models), purger, restorer });
-    const service = await serveService({ name: 'games', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY }, config);
+    const queries = new OperationQueries(models);
+    const schema = await buildGamesSchema({ cleanupRequests, queries, purger, restorer });
+    const service = await serveService(
+      { name: 'games', schema, conn, agenda, logger, playgroundTabs: PLAYGROUND_TABS, metrics: metrics.registry, requestLoaders: gamesLoaders(queries) },
+      config,
+    );
     return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {
     await conn.close();

@@ -11,6 +11,7 @@ import {
   type Secret,
   type ServiceConfig,
 } from '../../shared/src/config.js';
+import { DEVELOPMENT_SECRETS } from '../../shared/src/secret-policy.js';
 import { GAMES_DEV_TOKEN } from '../../games/src/config.js';
 
 const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
@@ -85,7 +86,7 @@ export interface RgsConfig extends ServiceConfig {
   dispatch: DispatchSettings;
 }
 
-export const RGS_DEV_TOKEN = 'rgs-dev-token';
+export const RGS_DEV_TOKEN = DEVELOPMENT_SECRETS.rgsApiToken;
 
 /** Reads and validates the RGS configuration once; a bad value names its variable. */
 export function loadRgsConfig(env: NodeJS.ProcessEnv): RgsConfig {

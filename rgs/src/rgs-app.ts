@@ -19,8 +19,10 @@ import { OutboxDispatcherService } from './domain/outbox-dispatcher.service.js';
 import { RgsQueries } from './domain/rgs-queries.js';
 import { RunAudit } from './domain/run-audit.js';
 import { RunProgress } from './domain/run-progress.js';
-import { EXAMPLE_QUERY } from './entry-points/graphql/example-query.js';
+import { PLAYGROUND_TABS } from './entry-points/graphql/example-query.js';
+import { rgsLoaders } from './entry-points/graphql/rgs-loaders.js';
 import { buildRgsSchema } from './entry-points/graphql/schema.js';
+import { createRgsMetrics } from './rgs-metrics.js';
 import { agendaKickoffScheduler, defineCleanupKickoffJob, scheduleCleanupKickoff } from './entry-points/jobs/cleanup-kickoff.job.js';
 import { agendaRunEventRecorder, defineCleanupRunEventJob } from './entry-points/jobs/cleanup-run-event.job.js';
 import { agendaChainScheduler, defineCleanupEnvironmentJob } from './entry-points/jobs/environment-cleanup.job.js';
@@ -56,7 +58,15 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     const models = registerRgsModels(conn, { gameTablePlugins: options.gameTablePlugins });
     await ensureCollections(conn);
     const withTransaction = transactionRunner(conn);
-    const agenda = await createAgenda({ db: conn.db!, name: `rgs-${process.pid}`, processEveryMs: config.agendaProcessEveryMs, defaultLockLifetimeMs: config.jobLockLifetimeMs, logger });
+    const metrics = createRgsMetrics(models);
+    const agenda = await createAgenda({
+      db: conn.db!,
+      name: `rgs-${process.pid}`,
+      processEveryMs: config.agendaProcessEveryMs,
+      defaultLockLifetimeMs: config.jobLockLifetimeMs,
+      logger,
+      metrics,
+    });
 
     const progress = new RunProgress(models);
     const games = options.gamesClient ?? createGamesClient({ url: config.games.url, apiToken: config.games.apiToken.value, timeoutMs: config.dispatch.timeoutMs });
@@ -99,8 +109,12 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     if (options.workers !== false) await agenda.start();
 
     const retries = new DispatchRetryService({ models, dispatchTrigger, logger });
-    const schema = await buildRgsSchema({ kickoff, approvals, planner, queries: new RgsQueries(models), retries });
-    const service = await serveService({ name: 'rgs', schema, conn, agenda, logger, exampleQuery: EXAMPLE_QUERY }, config);
+    const queries = new RgsQueries(models);
+    const schema = await buildRgsSchema({ kickoff, approvals, planner, queries, retries });
+    const service = await serveService(
+      { name: 'rgs', schema, conn, agenda, logger, playgroundTabs: PLAYGROUND_TABS, metrics, requestLoaders: rgsLoaders(queries) },
+      config,
+    );
     logger.info({ games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off', maxShare }, 'rgs cleanup settings');
     return { url: service.url, conn, models, agenda, stop: service.stop };
   } catch (err) {

@@ -3,11 +3,13 @@ import { PURGE_USAGE, UsageError, parsePurgeArgs } from './args.js';
 import { loadPurgeCliConfig } from './config.js';
 import { terminalConfirm } from './confirm.js';
 import { createPurgeApi } from './games-api.js';
+import { barProgress } from './progress.js';
 import { EXIT, runPurge } from './run-purge.js';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream;
+  /** A terminal (isTTY) gets progress bars; anything else plain lines. */
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream;
 }
 
@@ -32,5 +34,6 @@ export async function purgeCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
     api: createPurgeApi({ url: config.gamesUrl, apiToken: config.apiToken }),
     out: io.stdout,
     confirm: terminalConfirm(io.stdin, io.stdout),
+    progress: io.stdout.isTTY ? (_operations, tables) => barProgress(io.stdout, tables) : undefined,
   });
 }

@@ -18,7 +18,8 @@ export interface PurgeApi {
   purge(operationId: string): Promise<PurgeOutcome>;
 }
 
-const PAGE_SIZE = 500;
+/** Operations per page: a page of 200 with their ids fits the API's cost limit (shared/src/http/request-limits.ts). */
+const PAGE_SIZE = 200;
 
 /** The Games API over HTTP with the typed documents generated from graphql/operations/games. */
 export function createPurgeApi(options: { url: string; apiToken: string }): PurgeApi {

@@ -1,6 +1,7 @@
 import type { PurgeCommand } from './args.js';
 import { ConfirmationUnavailableError, type Confirm } from './confirm.js';
 import type { PurgeApi, PurgeCandidate } from './games-api.js';
+import { lineProgress, type PurgeProgress } from './progress.js';
 import { formatTable } from './summary-table.js';
 
 /** Exit codes of `npm run purge`. */
@@ -19,6 +20,8 @@ export interface PurgeRunDeps {
   out: { write(text: string): unknown };
   confirm: Confirm;
   now?: () => Date;
+  /** How progress is shown (default: plain lines on `out`); the CLI uses bars on a terminal. */
+  progress?: (operations: number, tables: number) => PurgeProgress;
 }
 
 /** One selected operation: sent to Games unless `refusal` says why Games would refuse it. */
@@ -73,9 +76,10 @@ export async function runPurge(command: PurgeCommand, deps: PurgeRunDeps): Promi
   }
 
   const rows = refused.map((op): SummaryRow => ({ operation: op.id, purged: '-', failed: '-', result: `skipped: ${op.refusal}` }));
-  for (const [index, op] of runnable.entries()) {
-    rows.push(await purgeOne(op, `[${index + 1}/${runnable.length}]`, deps.api, print));
-  }
+  const tables = runnable.reduce((sum, op) => sum + tableCount(op), 0);
+  const progress = (deps.progress ?? ((operations) => lineProgress(deps.out, operations)))(runnable.length, tables);
+  for (const op of runnable) rows.push(await purgeOne(op, deps.api, progress));
+  progress.stop();
   print();
   print(formatTable(['operation', 'purged', 'failed', 'result'], rows.map((row) => [row.operation, row.purged, row.failed, row.result])));
   const failed = rows.some((row) => row.failed !== 0);
@@ -130,16 +134,20 @@ function printPlan(print: (line?: string) => void, runnable: Selected[], refused
   print();
 }
 
-async function purgeOne(op: Selected, step: string, api: PurgeApi, print: (line?: string) => void): Promise<SummaryRow> {
-  print(`${step} ${op.id}: purging ${tableCount(op)} table(s)...`);
+async function purgeOne(op: Selected, api: PurgeApi, progress: PurgeProgress): Promise<SummaryRow> {
+  progress.started(op.id, tableCount(op));
   try {
     const outcome = await api.purge(op.id);
-    print(`${step} ${op.id}: purged ${outcome.purgedIds.length}, failed ${outcome.failures.length}`);
-    for (const failure of outcome.failures) print(`    ${failure.gameTableId ?? '(operation)'}: ${failure.message}`);
+    progress.finished(op.id, {
+      purged: outcome.purgedIds.length,
+      failed: outcome.failures.length,
+      status: outcome.operation.status,
+      failures: outcome.failures.map((failure) => `${failure.gameTableId ?? '(operation)'}: ${failure.message}`),
+    });
     return { operation: op.id, purged: outcome.purgedIds.length, failed: outcome.failures.length, result: outcome.operation.status };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    print(`${step} ${op.id}: failed: ${reason}`);
+    progress.errored(op.id, reason);
     return { operation: op.id, purged: '-', failed: '-', result: `error: ${reason}` };
   }
 }

@@ -1,6 +1,8 @@
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
+import type { Registry } from 'prom-client';
+import { instrumentAgendaJobs } from './metrics/agenda-metrics.js';
 import { JobNotificationChannel } from './job-notification-channel.js';
 import type { Logger } from './logger.js';
 
@@ -20,6 +22,8 @@ export interface AgendaFactoryOptions {
    */
   defaultLockLifetimeMs: number;
   logger: Logger;
+  /** The service's Prometheus registry: job counters and durations by name (agenda-metrics.ts). */
+  metrics?: Registry;
 }
 
 /** How long shutdown waits for running jobs to finish before leaving their locks to expire. */
@@ -48,6 +52,7 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
   });
   await agenda.ready;
   agenda.on('error', (err) => options.logger.error({ err }, 'agenda error'));
+  if (options.metrics) instrumentAgendaJobs(agenda, options.metrics);
   agenda.on('fail', (err, job) => {
     if (typeof err === 'string') return; // a notification from another process; that process logs it
     options.logger.warn({ err, job: job.attrs.name, jobId: String(job.attrs._id) }, 'job failed');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEVELOPMENT_SECRETS, secretProblem } from './secret-policy.js';
 
 /**
  * Configuration is read from the environment once, at start-up, by `parseConfig`. Each service
@@ -26,6 +27,9 @@ export const nonNegativeInt = (fallback: number) =>
 export const positiveInt = (fallback: number) =>
   z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).default(fallback));
 
+/** `true` or `false`; unset leaves the decision to the caller (e.g. a default that depends on NODE_ENV). */
+export const optionalFlag = z.preprocess(emptyAsUnset, z.enum(['true', 'false']).transform((v) => v === 'true').optional());
+
 export const mongoUri = z.preprocess(
   emptyAsUnset,
   z
@@ -42,6 +46,8 @@ export const baseEnvSchema = z.object({
   ),
   DASH_USER: optionalString,
   DASH_PASSWORD: optionalString,
+  /** Unset: GET /metrics is open; set: a scraper sends `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optionalString,
   /** Where the embedded mongod keeps its data when no URI is configured. */
   DATA_DIR: optionalString,
   /** A mongod binary to use for the embedded server (also honoured by mongodb-memory-server). */
@@ -54,6 +60,12 @@ export const baseEnvSchema = z.object({
   AGENDA_PROCESS_EVERY_MS: positiveInt(2_000),
   /** Default lock lifetime of a service's jobs; long jobs renew it while they work. */
   JOB_LOCK_LIFETIME_MS: positiveInt(10 * 60_000),
+  /** The address the HTTP server binds to; unset: every interface (Node's default). */
+  HOST: optionalString,
+  /** Serve GraphiQL on GET /graphql; default on, off when NODE_ENV=production. */
+  GRAPHIQL_ENABLED: optionalFlag,
+  /** Answer introspection and suggest field names in errors; default on, off when NODE_ENV=production. */
+  INTROSPECTION_ENABLED: optionalFlag,
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
@@ -78,7 +90,11 @@ export function resolveSecret(
   nodeEnv: BaseEnv['NODE_ENV'],
   developmentDefault: string,
 ): Secret {
-  if (value) return { value, isDefault: false };
+  if (value !== undefined) {
+    const problem = secretProblem(value, nodeEnv === 'production');
+    if (problem) throw new ConfigError([`${name}: ${problem}`]);
+    return { value, isDefault: false };
+  }
   if (nodeEnv === 'production') throw new ConfigError([`${name}: required when NODE_ENV=production`]);
   return { value: developmentDefault, isDefault: true };
 }
@@ -92,7 +108,7 @@ export interface DashCredentials {
 function resolveDashCredentials(env: BaseEnv): DashCredentials {
   return {
     user: env.DASH_USER ?? 'admin',
-    password: resolveSecret('DASH_PASSWORD', env.DASH_PASSWORD, env.NODE_ENV, 'dash-dev-password'),
+    password: resolveSecret('DASH_PASSWORD', env.DASH_PASSWORD, env.NODE_ENV, DEVELOPMENT_SECRETS.dashPassword),
   };
 }
 
@@ -112,8 +128,14 @@ export interface ServiceConfig {
   /** Unset: an embedded single-node replica set. */
   mongoUri: string | undefined;
   port: number;
+  /** The address to bind; undefined: every interface. */
+  host: string | undefined;
+  /** What a production deployment exposes besides the API; both default to off in production. */
+  exposure: { graphiql: boolean; introspection: boolean };
   apiToken: Secret;
   dash: DashCredentials;
+  /** The bearer token `GET /metrics` requires; undefined: /metrics is open. */
+  metricsToken: string | undefined;
   agendaProcessEveryMs: number;
   /** Default lock lifetime of the service's Agenda jobs, in milliseconds. */
   jobLockLifetimeMs: number;
@@ -130,8 +152,14 @@ export function resolveServiceConfig(
     logLevel: env.LOG_LEVEL,
     mongoUri: own.mongoUri,
     port: own.port,
+    host: env.HOST,
+    exposure: {
+      graphiql: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
+      introspection: env.INTROSPECTION_ENABLED ?? env.NODE_ENV !== 'production',
+    },
     apiToken: resolveSecret(own.token.name, own.token.value, env.NODE_ENV, own.token.developmentDefault),
     dash: resolveDashCredentials(env),
+    metricsToken: env.METRICS_TOKEN,
     agendaProcessEveryMs: env.AGENDA_PROCESS_EVERY_MS,
     jobLockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
     embedded: { binary: env.MONGOMS_SYSTEM_BINARY, searchPath: env.PATH, dataDir: env.DATA_DIR, port: env.EMBEDDED_MONGO_PORT },

@@ -1,7 +1,9 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
+import { capMessage } from './echo-input.js';
 import { DomainError } from './errors.js';
+import { requestLimitRejection } from './http/request-limits-error.js';
 import type { Logger } from './logger.js';
 
 /** Codes that GraphQL itself, Apollo or our context produce and that are safe to show as they are. */
@@ -22,10 +24,13 @@ const PASSTHROUGH_CODES = new Set([
  * unexpected is logged in full and shown only as a generic INTERNAL_SERVER_ERROR.
  */
 export function createFormatError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const path = formatted.path ? { path: formatted.path } : {};
 
+    // Apollo files limits under GRAPHQL_VALIDATION_FAILED or GRAPHQL_PARSE_FAILED; they keep their own code.
+    const limit = requestLimitRejection(original);
+    if (limit) return { message: limit.message, extensions: { code: limit.extensions.code } };
     if (original instanceof DomainError) {
       return { message: original.message, ...path, extensions: { code: original.code } };
     }
@@ -47,5 +52,10 @@ export function createFormatError(logger: Logger) {
       ...path,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
+  };
+  // Messages may quote input (graphql-js quotes invalid values whole): cut them to a short length.
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    return { ...result, message: capMessage(result.message) };
   };
 }

@@ -1,5 +1,5 @@
 import { ConfigError, type ServiceConfig } from './config.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, wantsPrettyLogs, type Logger } from './logger.js';
 import { resolveMongoTarget } from './mongo/mongo-target.js';
 import type { RunningService } from './serve-service.js';
 import { stopOnSignals } from './shutdown.js';
@@ -25,6 +25,7 @@ export function serviceBanner(name: string, url: string, config: ServiceConfig, 
     `${pad('GraphiQL')}${url}/graphql`,
     `${pad('Agendash')}${url}/dash   (${dashLogin})`,
     `${pad('health')}${url}/health`,
+    `${pad('metrics')}${url}/metrics${config.metricsToken ? '   (Bearer METRICS_TOKEN)' : ''}`,
     `${pad('API token')}${config.apiToken.isDefault ? `Bearer ${config.apiToken.value}  (development default; set ${tokenVariable})` : `from ${tokenVariable}`}`,
   ];
 }
@@ -36,7 +37,7 @@ export function serviceBanner(name: string, url: string, config: ServiceConfig, 
 export function runServiceMain<C extends ServiceConfig>(service: ServiceMain<C>, env: NodeJS.ProcessEnv): void {
   const run = async () => {
     const config = service.loadConfig(env);
-    const logger = createLogger({ name: service.name, level: config.logLevel });
+    const logger = createLogger({ name: service.name, level: config.logLevel, pretty: wantsPrettyLogs(config.nodeEnv) });
     const mongo = await resolveMongoTarget(config.mongoUri, service.dbName, config.embedded, logger);
     const app = await service.start(config, { mongoUri: mongo.uri, logger });
     stopOnSignals([app.stop, mongo.stop], logger);

@@ -19,11 +19,14 @@ describe('npm run purge', () => {
     deleteCallback.refuse(null);
   });
 
-  /** Runs the command against the test Games; `answer` is typed on a terminal, none means stdin is a pipe. */
-  async function purge(argv: string[], { answer, url }: { answer?: string; url?: string } = {}): Promise<CliRun> {
+  /**
+   * Runs the command against the test Games; `answer` is typed on a terminal, none means stdin is a
+   * pipe; `terminal` makes stdout a terminal (progress bars).
+   */
+  async function purge(argv: string[], { answer, url, terminal }: { answer?: string; url?: string; terminal?: boolean } = {}): Promise<CliRun> {
     const stdin = Object.assign(new PassThrough(), { isTTY: answer !== undefined });
     if (answer !== undefined) stdin.end(`${answer}\n`);
-    const stdout = new PassThrough();
+    const stdout = Object.assign(new PassThrough(), { isTTY: terminal === true, columns: 120 });
     const stderr = new PassThrough();
     const out: string[] = [];
     const err: string[] = [];
@@ -111,6 +114,24 @@ describe('npm run purge', () => {
       expect(run.code).toBe(EXIT.OK);
       expect(await statusOf(first.operationId)).toBe('PROCESSED');
       expect(await statusOf(second.operationId)).toBe('PROCESSED');
+      expect(await remaining([...first.ids, ...second.ids])).toBe(0);
+    });
+
+    it('When stdout is a terminal, then each operation gets a progress bar that ends full with its status, and a total bar', async () => {
+      // Arrange
+      const first = await archivedOperation(games, 2);
+      const second = await archivedOperation(games, 3);
+
+      // Act
+      const run = await purge(['--operation', first.operationId, '--operation', second.operationId, '--yes'], { terminal: true });
+
+      // Assert: bars (cli-progress' shades) instead of the plain [i/n] lines, then the summary
+      expect(run.code).toBe(EXIT.OK);
+      expect(run.stdout).not.toContain('[1/2]');
+      expect(run.stdout).toMatch(new RegExp(`${first.operationId} \\[\u2588+\\] 2/2 tables \\| PROCESSED`));
+      expect(run.stdout).toMatch(new RegExp(`${second.operationId} \\[\u2588+\\] 3/3 tables \\| PROCESSED`));
+      expect(run.stdout).toMatch(/all operations\s+\[\u2588+\] 5\/5 tables \| done/);
+      expect(run.stdout).toMatch(new RegExp(`${second.operationId}\\s+3\\s+0\\s+PROCESSED`));
       expect(await remaining([...first.ids, ...second.ids])).toBe(0);
     });
 

@@ -32,10 +32,42 @@ describe('Games configuration', () => {
   });
 
   it('When NODE_ENV=production and DASH_PASSWORD is missing, then start-up fails naming it', () => {
-    expect(() => loadGamesConfig({ NODE_ENV: 'production', GAMES_API_TOKEN: 'secret' })).toThrow(/DASH_PASSWORD/);
+    expect(() => loadGamesConfig({ NODE_ENV: 'production', GAMES_API_TOKEN: 'a-production-secret-token' })).toThrow(/DASH_PASSWORD/);
   });
 
   it('When an empty variable is given, then it counts as unset', () => {
     expect(loadGamesConfig({ GAMES_PORT: '', GAMES_API_TOKEN: '' })).toMatchObject({ port: 4001, apiToken: { isDefault: true } });
+  });
+
+  describe('production posture', () => {
+    const PRODUCTION = { NODE_ENV: 'production', GAMES_API_TOKEN: 'a-production-secret-token', DASH_PASSWORD: 'a-production-dash-password' };
+
+    it.each([
+      ['GAMES_API_TOKEN', 'games-dev-token', /public development default/],
+      ['GAMES_API_TOKEN', 'rgs-dev-token', /public development default/],
+      ['GAMES_API_TOKEN', 'x', /at least 16 characters/],
+      ['GAMES_API_TOKEN', '   ', /must not be blank/],
+      ['DASH_PASSWORD', 'dash-dev-password', /public development default/],
+      ['DASH_PASSWORD', 'short-password', /at least 16 characters/],
+    ])('When NODE_ENV=production and %s is %j, then start-up fails naming the variable', (variable, value, reason) => {
+      expect(() => loadGamesConfig({ ...PRODUCTION, [variable]: value })).toThrow(new RegExp(`${variable}: .*${reason.source}`));
+    });
+
+    it('When a token is blank outside production, then start-up fails too', () => {
+      expect(() => loadGamesConfig({ GAMES_API_TOKEN: ' \t ' })).toThrow(/GAMES_API_TOKEN: must not be blank/);
+    });
+
+    it('When NODE_ENV=production, then GraphiQL and introspection are off unless switched on, and HOST is the bind address', () => {
+      expect(loadGamesConfig(PRODUCTION)).toMatchObject({ exposure: { graphiql: false, introspection: false }, host: undefined });
+      expect(loadGamesConfig({ ...PRODUCTION, GRAPHIQL_ENABLED: 'true', INTROSPECTION_ENABLED: 'true', HOST: '127.0.0.1' })).toMatchObject({
+        exposure: { graphiql: true, introspection: true },
+        host: '127.0.0.1',
+      });
+      expect(loadGamesConfig({})).toMatchObject({ exposure: { graphiql: true, introspection: true } });
+    });
+
+    it('When GRAPHIQL_ENABLED is not true or false, then start-up fails naming it', () => {
+      expect(() => loadGamesConfig({ GRAPHIQL_ENABLED: 'yes' })).toThrow(/GRAPHIQL_ENABLED/);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { createLogger } from '../../shared/src/logger.js';
+import { createLogger, type Logger } from '../../shared/src/logger.js';
 import { loadGamesConfig } from '../../games/src/config.js';
 import type { SchemaPlugin } from '../../games/src/data-access/game-table.model.js';
 import { startGamesApp, type GamesApp } from '../../games/src/games-app.js';
@@ -16,6 +16,8 @@ export interface TestGamesOptions {
   gameTablePlugins?: SchemaPlugin[];
   workers?: boolean;
   mongoUri?: string;
+  /** Replaces the silent test logger (e.g. to capture lines). */
+  logger?: Logger;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function startTestGames(options: TestGamesOptions = {}): Promise<Te
   const mongoUri = options.mongoUri ?? freshDatabaseUri('games');
   const app = await startGamesApp(config, {
     mongoUri,
-    logger: createLogger({ name: 'games', level: config.logLevel }),
+    logger: options.logger ?? createLogger({ name: 'games', level: config.logLevel }),
     gameTablePlugins: options.gameTablePlugins,
     workers: options.workers,
   });

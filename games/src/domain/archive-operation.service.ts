@@ -12,6 +12,7 @@ import { bufferVersions, changedBy, toStored, type VersionEntry } from '../data-
 import { OperationStatus } from './cleanup-action.js';
 import { OperationNotFoundError, RunAbandonedError, StaleOperationAttemptError } from './errors.js';
 import { isTransientInfrastructureError } from './transient-error.js';
+import { UNCOUNTED, type GamesWorkCounters } from './work-counters.js';
 
 export type OperationRecord = AsyncOperation & { _id: Types.ObjectId };
 
@@ -51,6 +52,8 @@ export class ArchiveOperationService {
       withTransaction: WithTransaction;
       logger: Logger;
       options: ArchiveOptions;
+      /** Counts the tables archived (default: not counted). */
+      counters?: GamesWorkCounters;
     },
   ) {}
 
@@ -102,6 +105,7 @@ export class ArchiveOperationService {
         failures,
         processedCount: message.gameTableIds.length,
       });
+      (this.deps.counters ?? UNCOUNTED).tablesArchived(outcome.succeeded.length);
       log.info({ succeeded: outcome.succeeded.length, notFound: outcome.notFound.length }, 'operation deferred for phase 2');
       return finished;
     } catch (err) {

@@ -17,9 +17,15 @@ export interface CleanupRequest {
 }
 
 /** Hands an operation to the background worker (the Agenda `cleanup-game-tables` job). */
+/** What the worker's job records about its operation. */
+export type QueuedOperation = Pick<OperationRecord, '_id' | 'actionType' | 'requestedCount'>;
+
 export interface CleanupScheduler {
-  /** Idempotent: an operation already queued is not queued twice. */
-  enqueue(operationId: Types.ObjectId): Promise<void>;
+  /**
+   * Idempotent: an operation already queued is not queued twice. The action and table count are
+   * copied into the job only so a person reading it (Agendash) knows what it is about.
+   */
+  enqueue(operation: QueuedOperation): Promise<void>;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -56,11 +62,12 @@ export class CleanupRequestService {
       return first;
     }
     this.deps.logger.info(
-      { operationId: String(operation._id), count: request.ids.length, actionType: request.actionType, async: request.async },
+      // idempotencyKey: for requests from RGS, the id of its outbox dispatch (the join between the two services' logs)
+      { operationId: String(operation._id), idempotencyKey: request.idempotencyKey, count: request.ids.length, actionType: request.actionType, async: request.async },
       'cleanup request received',
     );
     if (!request.async) return this.deps.archiver.run(operation._id);
-    await this.deps.scheduler.enqueue(operation._id);
+    await this.deps.scheduler.enqueue(operation);
     return operation;
   }
 
@@ -69,8 +76,8 @@ export class CleanupRequestService {
    * stopped between committing a request and queueing it. Harmless for queued ones.
    */
   async requeueReceived(): Promise<number> {
-    const waiting = await this.deps.models.AsyncOperation.find({ status: OperationStatus.RECEIVED, async: true }, { _id: 1 }).lean();
-    for (const operation of waiting) await this.deps.scheduler.enqueue(operation._id);
+    const waiting = await this.deps.models.AsyncOperation.find({ status: OperationStatus.RECEIVED, async: true }, { _id: 1, actionType: 1, requestedCount: 1 }).lean<QueuedOperation[]>();
+    for (const operation of waiting) await this.deps.scheduler.enqueue(operation);
     if (waiting.length > 0) this.deps.logger.info({ count: waiting.length }, 'requeued received operations');
     return waiting.length;
   }
@@ -114,7 +121,7 @@ export class CleanupRequestService {
     const operation = await AsyncOperation.findOne({ messageId: message._id }).lean<OperationRecord>();
     if (!operation) return null;
     // The first call may have failed between commit and queueing; queueing again is harmless.
-    if (operation.async && operation.status === OperationStatus.RECEIVED) await this.deps.scheduler.enqueue(operation._id);
+    if (operation.async && operation.status === OperationStatus.RECEIVED) await this.deps.scheduler.enqueue(operation);
     this.deps.logger.info({ operationId: String(operation._id), idempotencyKey: key }, 'idempotent replay');
     return operation;
   }

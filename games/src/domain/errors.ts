@@ -1,15 +1,16 @@
 import { BadUserInputError, ConflictError, NotFoundError } from '../../../shared/src/errors.js';
+import { echoInput } from '../../../shared/src/echo-input.js';
 
 export class OperationNotFoundError extends NotFoundError {
   constructor(readonly operationId: string) {
-    super(`Operation ${operationId} not found`);
+    super(`Operation ${echoInput(operationId)} not found`);
   }
 }
 
 /** The same idempotency key came with a different request: replaying it would hide the difference. */
 export class IdempotencyKeyReusedError extends BadUserInputError {
   constructor(readonly idempotencyKey: string) {
-    super(`idempotencyKey "${idempotencyKey}" was already used for a different request (ids, actionType, archivedAt or async differ)`);
+    super(`idempotencyKey "${echoInput(idempotencyKey)}" was already used for a different request (ids, actionType, archivedAt or async differ)`);
   }
 }
 

@@ -37,8 +37,9 @@ export class OperationQueries {
       .lean<OperationRecord[]>();
   }
 
-  async message(messageId: Types.ObjectId) {
-    return this.models.IntegrationMessage.findById(messageId).lean();
+  /** The messages with the given ids, in one query (order not kept: callers key by id). */
+  async messages(messageIds: readonly Types.ObjectId[]) {
+    return this.models.IntegrationMessage.find({ _id: { $in: messageIds } }).lean();
   }
 
   async gameTable(id: string) {
@@ -59,7 +60,8 @@ export class OperationQueries {
       .lean();
   }
 
-  async versions(gameTableId: Types.ObjectId) {
-    return this.models.GameTableVersion.find({ gameTableId }).sort({ createdAt: 1, _id: 1 }).lean();
+  /** The versions of all the given tables in one query, each table's oldest first. */
+  async versionsOf(gameTableIds: readonly Types.ObjectId[]) {
+    return this.models.GameTableVersion.find({ gameTableId: { $in: gameTableIds } }).sort({ gameTableId: 1, createdAt: 1, _id: 1 }).lean();
   }
 }

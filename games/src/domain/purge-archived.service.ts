@@ -10,6 +10,7 @@ import { CleanupAction, OperationStatus } from './cleanup-action.js';
 import { findOperationOrThrow, toOperationObjectId, withoutLivePurgeLease } from './deferred-operation.js';
 import { ArchiveOperationsAreKeptError, OperationNotDeferredError } from './errors.js';
 import { isTransientInfrastructureError } from './transient-error.js';
+import { UNCOUNTED, type GamesWorkCounters } from './work-counters.js';
 
 /** What one purge did; the same value for every caller of one operation, and on every later call. */
 export interface PurgeResult {
@@ -57,6 +58,8 @@ export class PurgeArchivedService {
       withTransaction: WithTransaction;
       logger: Logger;
       options?: Partial<PurgeOptions>;
+      /** Counts the tables purged (default: not counted). */
+      counters?: GamesWorkCounters;
     },
   ) {
     this.options = { ...DEFAULT_PURGE_OPTIONS, ...deps.options };
@@ -125,6 +128,7 @@ export class PurgeArchivedService {
       { returnDocument: 'after' },
     ).lean<OperationRecord>();
     if (!finished) return null;
+    (this.deps.counters ?? UNCOUNTED).tablesPurged(purgedIds.length);
     log.info({ purged: purgedIds.length, failed: failures.length, failedIds: failures.map((f) => String(f.gameTableId)) }, 'operation purged');
     return toPurgeResult(finished);
   }

@@ -111,7 +111,7 @@ export class CleanupKickoffService {
           envLog.info({ environment: planned.name, servers }, 'environment chain queued');
         }
         // Queued even when already added: a kickoff that crashed after adding may not have queued it.
-        await this.deps.chainScheduler.enqueueEnvironment(runId, planned.environmentId, null);
+        await this.deps.chainScheduler.enqueueEnvironment(runId, { _id: planned.environmentId, name: planned.name }, null);
         chains += 1;
         await heartbeat();
       }

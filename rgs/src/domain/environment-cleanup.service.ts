@@ -7,9 +7,15 @@ import type { RunProgress } from './run-progress.js';
 import { trafficSince } from './traffic-window.js';
 
 /** Queues the next link of an environment's chain (the `cleanup-environment` job). */
+/** A record's id and name: jobs carry both, so a person reading them (Agendash) knows which. */
+export interface NamedRef {
+  _id: Types.ObjectId;
+  name: string;
+}
+
 export interface ChainScheduler {
   /** Idempotent per position: the link after `afterServerId` is queued at most once. */
-  enqueueEnvironment(runId: Types.ObjectId, environmentId: Types.ObjectId, afterServerId: Types.ObjectId | null): Promise<void>;
+  enqueueEnvironment(runId: Types.ObjectId, environment: NamedRef, afterServer: NamedRef | null): Promise<void>;
 }
 
 export interface ChainLink {
@@ -70,6 +76,6 @@ export class EnvironmentCleanupService {
       serverLog.warn('another link already recorded this server; not queueing a second successor');
       return;
     }
-    await this.deps.scheduler.enqueueEnvironment(link.runId, link.environmentId, server._id);
+    await this.deps.scheduler.enqueueEnvironment(link.runId, environment, server);
   }
 }

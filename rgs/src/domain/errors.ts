@@ -1,4 +1,5 @@
 import { BadUserInputError, ConflictError, NotFoundError } from '../../../shared/src/errors.js';
+import { echoInput } from '../../../shared/src/echo-input.js';
 
 export class EnvironmentNotFoundError extends NotFoundError {
   constructor(readonly environmentId: string) {
@@ -21,7 +22,7 @@ export class InvalidIdError extends BadUserInputError {
     readonly argument: string,
     readonly value: string,
   ) {
-    super(`${argument} must be a 24-character hex ObjectId, got "${value}"`);
+    super(`${argument} must be a 24-character hex ObjectId, got "${echoInput(value)}"`);
   }
 }
 

@@ -46,6 +46,9 @@ export class GameTableCleanupService {
 
   async cleanServer(job: ServerCleanup, heartbeat: Heartbeat = async () => {}): Promise<ServerCleanupResult> {
     const result: ServerCleanupResult = { deleted: 0, archived: 0, dispatches: 0 };
+    // runId, serverId and each dispatchId: what a reader follows to Games (the dispatch id is the
+    // idempotency key Games logs with its operationId).
+    const log = this.deps.logger.child({ runId: String(job.runId), serverId: String(job.serverId) });
     const slices = classifiedSlices(this.deps.models, {
       serverId: job.serverId,
       requiredCurrencies: job.requiredCurrencies,
@@ -55,13 +58,14 @@ export class GameTableCleanupService {
       const dispatchId = new Types.ObjectId();
       const changed = await this.deps.withTransaction((session) => this.applySlice(job, slice, dispatchId, session));
       if (changed === 0) continue;
+      log.info({ dispatchId: String(dispatchId), actionType: slice.action, count: changed }, 'slice cleaned; dispatch queued for Games');
       if (slice.action === CleanupAction.DELETE) result.deleted += changed;
       else result.archived += changed;
       result.dispatches += 1;
       await this.deps.dispatchTrigger.trigger();
       await heartbeat();
     }
-    this.deps.logger.info({ ...result }, 'server cleaned');
+    log.info({ ...result }, 'server cleaned');
     return result;
   }
 

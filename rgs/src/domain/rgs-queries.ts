@@ -8,6 +8,12 @@ import { withRunCounts, type RunView } from './run-counts.js';
 /** At most this many runs per `cleanupRuns` page. */
 export const MAX_RUNS_PAGE = 100;
 
+/** At most this many dispatches per run and page of `CleanupRun.dispatches`. */
+export const MAX_DISPATCHES_PAGE = 500;
+
+/** A dispatch as the API shows it: its ids are counted, not loaded. */
+export type DispatchSummary = Omit<DispatchRecord, 'boIds'> & { count: number };
+
 /** Read side of the RGS API. */
 export class RgsQueries {
   constructor(private readonly models: RgsModels) {}
@@ -16,8 +22,9 @@ export class RgsQueries {
     return this.models.Environment.find().sort({ name: 1 }).lean<EnvironmentRecord[]>();
   }
 
-  async servers(environmentId: Types.ObjectId): Promise<ServerRecord[]> {
-    return this.models.Server.find({ environmentId }).sort({ _id: 1 }).lean<ServerRecord[]>();
+  /** The servers of all the given environments in one query, each environment's in creation order. */
+  async serversOf(environmentIds: readonly Types.ObjectId[]): Promise<ServerRecord[]> {
+    return this.models.Server.find({ environmentId: { $in: environmentIds } }).sort({ environmentId: 1, _id: 1 }).lean<ServerRecord[]>();
   }
 
   /** Newest first. */
@@ -37,13 +44,21 @@ export class RgsQueries {
     return view!;
   }
 
-  /** A run's dispatches in the order they were written; ids are not loaded, only counted. */
-  async dispatches(runId: Types.ObjectId): Promise<Array<Omit<DispatchRecord, 'boIds'> & { count: number }>> {
-    return this.models.Dispatch.aggregate([
-      { $match: { runId } },
-      { $sort: { _id: 1 } },
+  /**
+   * One page of dispatches for each of the given runs, in one query: per run the first `first`
+   * in the order they were written, after the dispatch `after` when given.
+   */
+  async dispatchesOf(runIds: readonly Types.ObjectId[], page: { first: number; after: Types.ObjectId | null }): Promise<DispatchSummary[]> {
+    const first = Math.min(Math.max(page.first, 0), MAX_DISPATCHES_PAGE);
+    if (first === 0) return [];
+    const groups = await this.models.Dispatch.aggregate<{ rows: DispatchSummary[] }>([
+      { $match: { runId: { $in: runIds }, ...(page.after ? { _id: { $gt: page.after } } : {}) } },
+      { $sort: { runId: 1, _id: 1 } },
       { $addFields: { count: { $size: '$boIds' } } },
       { $project: { boIds: 0 } },
+      // $firstN keeps the $sort order within each run.
+      { $group: { _id: '$runId', rows: { $firstN: { input: '$$ROOT', n: first } } } },
     ]);
+    return groups.flatMap((group) => group.rows);
   }
 }

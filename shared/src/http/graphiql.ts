@@ -15,14 +15,30 @@ const ASSETS: Record<string, string> = {
 
 export const GRAPHIQL_ASSETS_PATH = '/graphiql-assets';
 
+/** One saved tab of the playground: a single operation, with its variables pre-filled. */
+export interface PlaygroundTab {
+  /** One operation; its name becomes the tab's title. Comments say where the ids come from. */
+  query: string;
+  /** The variables editor's content (JSON), if the operation takes any. */
+  variables?: Record<string, unknown>;
+}
+
 export interface GraphiqlOptions {
   title: string;
   endpoint: string;
   /** Headers pre-filled in the editor, e.g. the development bearer token. */
   defaultHeaders: Record<string, string>;
-  /** A query shown on first visit. */
-  defaultQuery: string;
+  /** The saved tabs shown on first visit (and after "Clear storage" in the settings). */
+  tabs: readonly PlaygroundTab[];
+  /**
+   * Names the browser storage of the tabs; bump the version in it when the tab set changes, or
+   * returning operators keep seeing their stored tabs instead of the new ones.
+   */
+  storageNamespace: string;
 }
+
+/** What a tab opened with "+" starts with. */
+const NEW_TAB_QUERY = '# Type an operation, then Ctrl-Enter (or the Run button). Ctrl-Space completes.\n';
 
 const escapeScript = (json: string) => json.replace(/</g, '\\u003c');
 
@@ -31,7 +47,12 @@ export function graphiqlPage(options: GraphiqlOptions): string {
     JSON.stringify({
       endpoint: options.endpoint,
       headers: JSON.stringify(options.defaultHeaders, null, 2),
-      query: options.defaultQuery,
+      newTabQuery: NEW_TAB_QUERY,
+      storageNamespace: options.storageNamespace,
+      tabs: options.tabs.map((tab) => ({
+        query: tab.query,
+        variables: tab.variables === undefined ? null : JSON.stringify(tab.variables, null, 2),
+      })),
     }),
   );
   return `<!doctype html>
@@ -49,15 +70,37 @@ export function graphiqlPage(options: GraphiqlOptions): string {
   <script src="${GRAPHIQL_ASSETS_PATH}/graphiql.js"></script>
   <script>
     const props = ${props};
-    const fetcher = GraphiQL.createFetcher({ url: props.endpoint });
+    const send = GraphiQL.createFetcher({ url: props.endpoint });
+    const operationNames = (query) => {
+      try {
+        return GraphiQL.GraphQL.parse(query).definitions
+          .filter((definition) => definition.kind === 'OperationDefinition')
+          .map((definition) => (definition.name ? definition.name.value : null));
+      } catch {
+        return null; // unparsable: the server answers with the syntax error
+      }
+    };
+    // graphql/graphiql#3632: GraphiQL can send the operation name of the document that was in the
+    // editor before (it updates it 100 ms after an edit, and keeps it when the new document has
+    // only an anonymous operation), and the server answers "Unknown operation named …". Send
+    // only a name the document has; otherwise none (one operation) or its first one, as GraphiQL would.
+    const fetcher = (params, options) => {
+      const names = operationNames(params.query);
+      if (names && params.operationName && !names.includes(params.operationName)) {
+        params = { ...params, operationName: names.length > 1 && names[0] ? names[0] : undefined };
+      }
+      return send(params, options);
+    };
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
       React.createElement(GraphiQL, {
         fetcher,
+        storage: GraphiQL.createLocalStorage({ namespace: props.storageNamespace }),
+        defaultTabs: props.tabs,
         defaultHeaders: props.headers,
-        defaultQuery: props.query,
+        defaultQuery: props.newTabQuery,
         headerEditorEnabled: true,
         shouldPersistHeaders: true,
-        defaultEditorToolsVisibility: 'headers',
+        defaultEditorToolsVisibility: 'variables',
       }),
     );
   </script>

@@ -10,19 +10,30 @@ import { createExpressMiddleware as agendash } from 'agendash';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Connection } from 'mongoose';
+import type { Registry } from 'prom-client';
 import type { DashCredentials } from '../config.js';
 import { createFormatError } from '../format-error.js';
 import { rejectBlankIds } from '../graphql/reject-blank-ids.js';
 import type { Logger } from '../logger.js';
 import { basicAuth } from './basic-auth.js';
 import { hasBearerToken, unauthenticatedError } from './bearer-auth.js';
-import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsGraphiql } from './graphiql.js';
+import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsGraphiql, type PlaygroundTab } from './graphiql.js';
 import { healthHandler } from './health.js';
+import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.js';
+import { metricsHandler } from '../metrics/metrics-endpoint.js';
+import { jsonErrorHandler, notFoundHandler } from './http-errors.js';
+import { legacyJsonStatusPlugin } from './legacy-json-status.js';
+import { requireJsonBody } from './require-json-body.js';
+import { REQUEST_LIMITS, requestLimits } from './request-limits.js';
+import { sameOriginWrites } from './same-origin-writes.js';
+import { pageCsp, securityHeaders } from './security-headers.js';
 
-/** What every resolver gets: a logger that carries the request id. */
-export interface RequestContext extends BaseContext {
+/** What every resolver gets: a logger that carries the request id, and this request's loaders. */
+export interface RequestContext<Loaders = unknown> extends BaseContext {
   requestId: string;
   logger: Logger;
+  /** Made fresh for every request (see `requestLoaders`), so batching and caching never outlive it. */
+  loaders: Loaders;
 }
 
 export interface GraphqlServiceOptions {
@@ -36,8 +47,18 @@ export interface GraphqlServiceOptions {
   dash: DashCredentials;
   /** Production does not pre-fill the token in GraphiQL. */
   production: boolean;
-  /** The query GraphiQL shows on first visit. */
-  exampleQuery: string;
+  /** The service instance's Prometheus registry, served at `GET /metrics`. */
+  metrics: Registry;
+  /** The bearer token `GET /metrics` requires; undefined: open (see metrics-endpoint.ts). */
+  metricsToken: string | undefined;
+  /** The saved tabs GraphiQL shows on first visit: the everyday operations. */
+  playgroundTabs: readonly PlaygroundTab[];
+  /** Makes the per-request DataLoaders of the service's resolvers (`context.loaders`). */
+  requestLoaders?: () => unknown;
+  /** GraphiQL and introspection (with field suggestions); both off in production by default. */
+  exposure: { graphiql: boolean; introspection: boolean };
+  /** The address to bind; undefined: every interface. */
+  host?: string | undefined;
 }
 
 export interface GraphqlService {
@@ -49,14 +70,18 @@ export interface GraphqlService {
 
 /**
  * The one HTTP bootstrap both services use: Apollo Server on express at `/graphql` (bearer token
- * required), GraphiQL served from node_modules on `GET /graphql` in a browser, `GET /health`, and
+ * required), GraphiQL served from node_modules on `GET /graphql` in a browser, `GET /health`,
+ * `GET /metrics` (Prometheus), and
  * Agendash at `/dash` behind basic auth.
  */
 export async function startGraphqlService(options: GraphqlServiceOptions, port: number): Promise<GraphqlService> {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   const httpServer = http.createServer(app);
 
+  // Field suggestions reveal the schema as introspection does: they go together.
+  const limits = requestLimits({ blockFieldSuggestions: !options.exposure.introspection });
   const apollo = new ApolloServer<RequestContext>({
     schema: rejectBlankIds(options.schema),
     formatError: createFormatError(options.logger),
@@ -66,40 +91,53 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
     // CSRF: a browser can only send an Authorization header after a CORS preflight, and every
     // request needs the bearer token, so the header itself is the required non-simple header.
     csrfPrevention: { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
-    introspection: true,
+    introspection: options.exposure.introspection,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     // Shutdown is ours (shared/src/shutdown.ts): Apollo's own handler would re-raise the signal
     // and kill the process before Agenda and MongoDB are stopped.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      graphqlMetricsPlugin(options.metrics),
+      legacyJsonStatusPlugin(),
+      ...limits.plugins,
+    ],
   });
   await apollo.start();
 
   app.get('/health', healthHandler(options.name, options.conn, options.agenda));
-  app.use('/dash', basicAuth(options.dash.user, options.dash.password.value, `${options.name} Agendash`), agendash(options.agenda));
-  app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
+  app.get('/metrics', metricsHandler(options.metrics, options.metricsToken));
+  app.use('/dash', basicAuth(options.dash.user, options.dash.password.value, `${options.name} Agendash`), sameOriginWrites(), agendash(options.agenda));
+  if (options.exposure.graphiql) app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
 
   const page = graphiqlPage({
     title: `${options.name} GraphiQL`,
     endpoint: '/graphql',
     defaultHeaders: { Authorization: options.production ? 'Bearer <token>' : `Bearer ${options.apiToken}` },
-    defaultQuery: options.exampleQuery,
+    tabs: options.playgroundTabs,
+    storageNamespace: `${options.name}-graphiql-v2`,
   });
+  const csp = pageCsp(page);
   app.use(
     '/graphql',
-    (req, res, next) => (wantsGraphiql(req) ? res.type('html').send(page) : next()),
-    express.json({ limit: '1mb' }),
+    (req, res, next) => (options.exposure.graphiql && wantsGraphiql(req) ? res.set('Content-Security-Policy', csp).type('html').send(page) : next()),
+    requireJsonBody(),
+    express.json({ limit: REQUEST_LIMITS.bodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         if (!hasBearerToken(req.headers.authorization, options.apiToken)) throw unauthenticatedError();
         const requestId = req.get('x-request-id') ?? randomUUID();
-        return { requestId, logger: options.logger.child({ requestId }) };
+        return { requestId, logger: options.logger.child({ requestId }), loaders: options.requestLoaders?.() };
       },
     }),
   );
+  app.use(notFoundHandler, jsonErrorHandler(options.logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(port, resolve);
+    httpServer.listen(port, options.host, resolve);
   });
   const bound = (httpServer.address() as AddressInfo).port;
   return {

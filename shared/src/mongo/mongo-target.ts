@@ -1,6 +1,5 @@
 import type { EmbeddedSettings } from '../config.js';
 import type { Logger } from '../logger.js';
-import { startEmbeddedMongo } from './embedded-mongo.js';
 import { resolveMongodBinary } from './mongod-binary.js';
 
 export interface MongoTarget {
@@ -20,6 +19,9 @@ export async function resolveMongoTarget(
   logger: Logger,
 ): Promise<MongoTarget> {
   if (configuredUri) return { uri: configuredUri, stop: async () => {} };
+  // Loaded only when needed: mongodb-memory-server is a development dependency, absent from the
+  // production image (Dockerfile), where a URI is always configured.
+  const { startEmbeddedMongo } = await import('./embedded-mongo.js');
   const server = await startEmbeddedMongo({
     binary: resolveMongodBinary({ explicit: embedded.binary, path: embedded.searchPath }),
     dataDir: embedded.dataDir,

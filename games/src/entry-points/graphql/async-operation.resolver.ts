@@ -1,9 +1,10 @@
 import { Types } from 'mongoose';
-import { Arg, Args, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { CleanupRequestService } from '../../domain/cleanup-request.service.js';
 import type { OperationQueries } from '../../domain/operation-queries.js';
 import { AsyncOperationType } from './async-operation.type.js';
 import { CleanupGameTablesArgs } from './cleanup-game-tables.args.js';
+import type { GamesContext } from './games-loaders.js';
 import { IntegrationMessageType } from './integration-message.type.js';
 import { OPERATIONS_PAGE_SIZE, OperationsArgs } from './operations.args.js';
 
@@ -34,8 +35,8 @@ export class AsyncOperationResolver {
   }
 
   @FieldResolver(() => IntegrationMessageType)
-  async message(@Root() operation: AsyncOperationType): Promise<IntegrationMessageType> {
-    const message = await this.queries.message(new Types.ObjectId(operation.messageId));
+  async message(@Root() operation: AsyncOperationType, @Ctx() { loaders }: GamesContext): Promise<IntegrationMessageType> {
+    const message = await loaders.messages.load(new Types.ObjectId(operation.messageId));
     if (!message) throw new Error(`integration message ${operation.messageId} of operation ${operation.id} is missing`);
     return IntegrationMessageType.from(message);
   }

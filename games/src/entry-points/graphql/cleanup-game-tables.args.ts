@@ -1,5 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsMongoId, IsOptional, Length, isMongoId } from 'class-validator';
 import { ArgsType, Field, ID } from 'type-graphql';
+import { echoInput } from '../../../../shared/src/echo-input.js';
 import { CleanupAction } from './enums.js';
 
 /** RGS sends at most this many ids per request (the seed's slice of 500). */
@@ -14,7 +15,7 @@ export class CleanupGameTablesArgs {
   @IsMongoId({
     each: true,
     message: ({ value }) =>
-      `each id must be a 24-character hex ObjectId; invalid: ${(value as string[]).filter((id) => !isMongoId(id)).slice(0, 5).join(', ')}`,
+      `each id must be a 24-character hex ObjectId; invalid: ${(value as string[]).filter((id) => !isMongoId(id)).slice(0, 5).map(echoInput).join(', ')}`,
   })
   ids!: string[];
 

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
-import { Arg, Args, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { OperationQueries } from '../../domain/operation-queries.js';
+import type { GamesContext } from './games-loaders.js';
 import { GameTableVersionType } from './game-table-version.type.js';
 import { GameTableType } from './game-table.type.js';
 import { GAME_TABLES_PAGE_SIZE, GameTablesArgs } from './game-tables.args.js';
@@ -22,8 +23,8 @@ export class GameTableResolver {
   }
 
   @FieldResolver(() => [GameTableVersionType])
-  async versions(@Root() table: GameTableType): Promise<GameTableVersionType[]> {
-    const versions = await this.queries.versions(new Types.ObjectId(table.id));
+  async versions(@Root() table: GameTableType, @Ctx() { loaders }: GamesContext): Promise<GameTableVersionType[]> {
+    const versions = await loaders.versions.load(new Types.ObjectId(table.id));
     return versions.map(GameTableVersionType.from);
   }
 }

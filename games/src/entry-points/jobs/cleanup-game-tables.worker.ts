@@ -6,8 +6,13 @@ import type { CleanupScheduler } from '../../domain/cleanup-request.service.js';
 
 export const CLEANUP_GAME_TABLES_JOB = 'cleanup-game-tables';
 
+/** Readable in Agendash: which operation, what it does and to how many tables. */
 export interface CleanupGameTablesJobData {
   operationId: string;
+  /** DELETE or ARCHIVE (both archive in phase 1). */
+  actionType?: string;
+  /** Tables requested. */
+  tables?: number;
 }
 
 /**
@@ -42,10 +47,11 @@ export function defineCleanupGameTablesWorker(
 /** Queues the worker for an operation; a second call for the same operation changes nothing. */
 export function agendaCleanupScheduler(agenda: Agenda): CleanupScheduler {
   return {
-    enqueue: async (operationId) => {
+    enqueue: async (operation) => {
+      const operationId = String(operation._id);
       await agenda
-        .create<CleanupGameTablesJobData>(CLEANUP_GAME_TABLES_JOB, { operationId: String(operationId) })
-        .unique({ 'data.operationId': String(operationId) }, { insertOnly: true })
+        .create<CleanupGameTablesJobData>(CLEANUP_GAME_TABLES_JOB, { operationId, actionType: operation.actionType, tables: operation.requestedCount })
+        .unique({ 'data.operationId': operationId }, { insertOnly: true })
         .schedule(new Date())
         .save();
     },

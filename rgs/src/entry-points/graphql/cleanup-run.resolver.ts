@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { Arg, Args, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { CleanupApprovalService } from '../../domain/cleanup-approval.service.js';
 import type { CleanupKickoffService } from '../../domain/cleanup-kickoff.service.js';
 import { parseObjectId } from '../../domain/object-id.js';
@@ -7,6 +7,8 @@ import type { RgsQueries } from '../../domain/rgs-queries.js';
 import { CleanupRunType } from './cleanup-run.type.js';
 import { CleanupRunsArgs } from './cleanup-runs.args.js';
 import { DispatchType } from './dispatch.type.js';
+import { DISPATCHES_PAGE_SIZE, DispatchesArgs } from './dispatches.args.js';
+import type { RgsContext } from './rgs-loaders.js';
 
 @Resolver(() => CleanupRunType)
 export class CleanupRunResolver {
@@ -48,7 +50,8 @@ export class CleanupRunResolver {
   }
 
   @FieldResolver(() => [DispatchType])
-  async dispatches(@Root() run: CleanupRunType): Promise<DispatchType[]> {
-    return (await this.queries.dispatches(new Types.ObjectId(run.id))).map(DispatchType.from);
+  async dispatches(@Root() run: CleanupRunType, @Args() { first, after }: DispatchesArgs, @Ctx() { loaders }: RgsContext): Promise<DispatchType[]> {
+    const page = { runId: new Types.ObjectId(run.id), first: first ?? DISPATCHES_PAGE_SIZE, after: after ? parseObjectId('after', after) : null };
+    return (await loaders.dispatchPages.load(page)).map(DispatchType.from);
   }
 }

@@ -31,7 +31,7 @@ export class CleanupRunType {
   archivedCount!: number;
 
   /** Resolved by CleanupRunResolver. */
-  @Field(() => [DispatchType], { description: 'The outbox rows of the run, oldest first' })
+  @Field(() => [DispatchType], { description: 'The outbox rows of the run, oldest first, a page at a time (first, after)' })
   dispatches?: DispatchType[];
 
   @Field(() => [String], { description: 'One line per failed server, with the reason' })

@@ -1,7 +1,8 @@
 import { Types } from 'mongoose';
-import { FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RgsQueries } from '../../domain/rgs-queries.js';
 import { EnvironmentType } from './environment.type.js';
+import type { RgsContext } from './rgs-loaders.js';
 import { ServerType } from './server.type.js';
 
 @Resolver(() => EnvironmentType)
@@ -14,7 +15,7 @@ export class EnvironmentResolver {
   }
 
   @FieldResolver(() => [ServerType])
-  async servers(@Root() environment: EnvironmentType): Promise<ServerType[]> {
-    return (await this.queries.servers(new Types.ObjectId(environment.id))).map(ServerType.from);
+  async servers(@Root() environment: EnvironmentType, @Ctx() { loaders }: RgsContext): Promise<ServerType[]> {
+    return (await loaders.servers.load(new Types.ObjectId(environment.id))).map(ServerType.from);
   }
 }

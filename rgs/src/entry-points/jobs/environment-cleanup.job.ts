@@ -9,6 +9,9 @@ export interface CleanupEnvironmentJobData {
   environmentId: string;
   /** The server the previous link finished; null for the first link. Makes each link unique. */
   afterServerId: string | null;
+  /** Names, for a person reading the job in Agendash (the ids above are what the job uses). */
+  environment?: string;
+  afterServer?: string | null;
 }
 
 /**
@@ -35,11 +38,13 @@ export function defineCleanupEnvironmentJob(agenda: Agenda, deps: { chain: Envir
 
 export function agendaChainScheduler(agenda: Agenda): ChainScheduler {
   return {
-    enqueueEnvironment: async (runId, environmentId, afterServerId) => {
+    enqueueEnvironment: async (runId, environment, afterServer) => {
       const data: CleanupEnvironmentJobData = {
         runId: String(runId),
-        environmentId: String(environmentId),
-        afterServerId: afterServerId && String(afterServerId),
+        environmentId: String(environment._id),
+        afterServerId: afterServer && String(afterServer._id),
+        environment: environment.name,
+        afterServer: afterServer?.name ?? null,
       };
       await agenda
         .create<CleanupEnvironmentJobData>(CLEANUP_ENVIRONMENT_JOB, data)
