@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { Types, type Connection } from 'mongoose';
-import { createLogger } from '../shared/src/logger.js';
+import { createLogger, type Logger } from '../shared/src/logger.js';
 import { connectMongo, ensureCollections } from '../shared/src/mongo/connect.js';
 import { startEmbeddedMongo } from '../shared/src/mongo/embedded-mongo.js';
 import { resolveMongodBinary } from '../shared/src/mongo/mongod-binary.js';
@@ -10,6 +10,7 @@ import { registerGamesModels, type GamesModels } from '../games/src/data-access/
 import { changedBy } from '../games/src/data-access/version-history.plugin.js';
 import { ArchiveOperationService } from '../games/src/domain/archive-operation.service.js';
 import { CleanupAction, OperationStatus } from '../games/src/domain/cleanup-action.js';
+import { agendashAtHistory, wholeRun, type WholeRunResult } from './whole-run.js';
 
 /**
  * `npm run bench`: the archive worker's throughput as ratios measured in one run, on one embedded
@@ -19,6 +20,13 @@ import { CleanupAction, OperationStatus } from '../games/src/domain/cleanup-acti
  * BENCH_TABLES (default 500, one full request) and BENCH_ROUNDS (default 5) tune it.
  */
 const TABLES = Number(process.env.BENCH_TABLES ?? 500);
+/** The bench stops by itself after this long (a 2-core machine included), in milliseconds. */
+const TIME_LIMIT_MS = 14 * 60_000;
+/** `BENCH_SCENARIOS`: `per-operation,whole-run` by default. */
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'per-operation,whole-run').split(',');
+/** `BENCH_RUN_TABLES` (default 10000,100000), plus 1,000,000 with `--million`. */
+const WHOLE_RUN_SIZES = [...(process.env.BENCH_RUN_TABLES ?? '10000,100000').split(',').map(Number), ...(process.argv.includes('--million') ? [1_000_000] : [])];
+const AGENDASH_FINISHED = 200_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BATCH = 100;
 const ARCHIVED_AT = new Date('2026-11-25T11:11:11.000Z');
@@ -90,42 +98,97 @@ async function prepare(models: GamesModels): Promise<{ ids: Types.ObjectId[]; op
   return { ids, operationId: op._id };
 }
 
+/** The per-operation scenario; true when its targets hold. */
+async function perOperation(conn: Connection, logger: Logger): Promise<boolean> {
+  const models = registerGamesModels(conn);
+  await ensureCollections(conn);
+  const archiver = new ArchiveOperationService({ models, withTransaction: transactionRunner(conn), logger, options: { batchSize: BATCH, batchPauseMs: 0 } });
+  const contenders: Record<string, Contender> = { worker: worker(archiver), rawDriver, naiveLoop };
+  const timings: Record<string, number[]> = { worker: [], rawDriver: [], naiveLoop: [] };
+
+  // Interleaved rounds (plus one warm-up) so drift on a busy machine hits every contender alike.
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const [name, run] of Object.entries(contenders)) {
+      const { ids, operationId } = await prepare(models);
+      const started = performance.now();
+      await run(models, conn, ids, operationId);
+      const elapsed = performance.now() - started;
+      if (round > 0) timings[name]!.push(elapsed);
+    }
+  }
+
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const m = Object.fromEntries(Object.entries(timings).map(([name, xs]) => [name, median(xs)])) as Record<string, number>;
+  const perSecond = (ms: number) => Math.round((TABLES / ms) * 1000);
+  console.log(`\nArchive ${TABLES} tables (batches of ${BATCH}), median of ${ROUNDS} rounds:`);
+  for (const [name, ms] of Object.entries(m)) console.log(`  ${name.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms  ${String(perSecond(ms)).padStart(7)} tables/s`);
+  const vsRaw = m.rawDriver! / m.worker!;
+  const vsNaive = m.naiveLoop! / m.worker!;
+  console.log(`\n  worker vs raw driver: ${vsRaw.toFixed(2)}x throughput (target >= 0.8x) ${vsRaw >= 0.8 ? 'OK' : 'BELOW TARGET'}`);
+  console.log(`  worker vs naive loop: ${vsNaive.toFixed(2)}x faster    (target >= 5x)   ${vsNaive >= 5 ? 'OK' : 'BELOW TARGET'}\n`);
+  return vsRaw >= 0.8 && vsNaive >= 5;
+}
+
 async function main(): Promise<void> {
+  const deadline = Date.now() + TIME_LIMIT_MS;
   const logger = createLogger({ name: 'bench', level: 'warn' });
   const mongo = await startEmbeddedMongo({ binary: resolveMongodBinary({ explicit: process.env.MONGOMS_SYSTEM_BINARY, path: process.env.PATH }) });
   const conn = await connectMongo(mongo.uri('bench'), logger);
   try {
-    const models = registerGamesModels(conn);
-    await ensureCollections(conn);
-    const archiver = new ArchiveOperationService({ models, withTransaction: transactionRunner(conn), logger, options: { batchSize: BATCH, batchPauseMs: 0 } });
-    const contenders: Record<string, Contender> = { worker: worker(archiver), rawDriver, naiveLoop };
-    const timings: Record<string, number[]> = { worker: [], rawDriver: [], naiveLoop: [] };
-
-    // Interleaved rounds (plus one warm-up) so drift on a busy machine hits every contender alike.
-    for (let round = 0; round <= ROUNDS; round++) {
-      for (const [name, run] of Object.entries(contenders)) {
-        const { ids, operationId } = await prepare(models);
-        const started = performance.now();
-        await run(models, conn, ids, operationId);
-        const elapsed = performance.now() - started;
-        if (round > 0) timings[name]!.push(elapsed);
-      }
-    }
-
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const m = Object.fromEntries(Object.entries(timings).map(([name, xs]) => [name, median(xs)])) as Record<string, number>;
-    const perSecond = (ms: number) => Math.round((TABLES / ms) * 1000);
-    console.log(`\nArchive ${TABLES} tables (batches of ${BATCH}), median of ${ROUNDS} rounds:`);
-    for (const [name, ms] of Object.entries(m)) console.log(`  ${name.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms  ${String(perSecond(ms)).padStart(7)} tables/s`);
-    const vsRaw = m.rawDriver! / m.worker!;
-    const vsNaive = m.naiveLoop! / m.worker!;
-    console.log(`\n  worker vs raw driver: ${vsRaw.toFixed(2)}x throughput (target >= 0.5x) ${vsRaw >= 0.5 ? 'OK' : 'BELOW TARGET'}`);
-    console.log(`  worker vs naive loop: ${vsNaive.toFixed(2)}x faster    (target >= 5x)   ${vsNaive >= 5 ? 'OK' : 'BELOW TARGET'}\n`);
-    process.exitCode = vsRaw >= 0.5 && vsNaive >= 5 ? 0 : 1;
+    const results: boolean[] = [];
+    if (SCENARIOS.includes('per-operation')) results.push(await perOperation(conn, logger));
+    if (SCENARIOS.includes('whole-run')) results.push(await wholeRunScenario(conn, mongo.uri, deadline));
+    process.exitCode = results.every(Boolean) ? 0 : 1;
   } finally {
     await conn.close();
     await mongo.stop();
   }
 }
 
+/** The whole-run scenario at each size, then Agendash at 200,000 finished operations; true when the targets hold. */
+async function wholeRunScenario(conn: Connection, uri: (db: string) => string, deadline: number): Promise<boolean> {
+  const rows: Array<[number, WholeRunResult]> = [];
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  console.log('\nWhole run through both services (pauses 0) vs the raw-driver script, same data, same run (each size printed when done):');
+  console.log('  tables     | candidates | kickoff | RGS done | all sent | Games done | tables/s | raw     | raw ÷ project | aborted txns (raw) | peak RSS games/rgs | hand-off p50 | req→worker p50 | max PENDING | correct');
+  let ok = true;
+  for (const tables of WHOLE_RUN_SIZES) {
+    const r = await wholeRun(conn, uri, tables, deadline);
+    rows.push([tables, r]);
+    console.log(
+      `  ${tables.toLocaleString('en').padEnd(10)} | ${String(r.shape.candidates).padEnd(10)} | ${s(r.phases.kickoffStarted).padEnd(7)} | ${s(r.phases.rgsDone).padEnd(8)} | ${s(r.phases.allSent).padEnd(8)} | ${s(r.phases.gamesDone).padEnd(10)} | ${String(Math.round((tables / r.phases.gamesDone) * 1000)).padEnd(8)} | ${s(r.rawMs).padEnd(7)} | ${r.ratio.toFixed(2).padEnd(13)} | ${`${pct(r.aborted.project.share)} of ${r.aborted.project.started} (${pct(r.aborted.raw.share)})`.padEnd(18)} | ${`${r.peakRssMb.games}/${r.peakRssMb.rgs} MB`.padEnd(18)} | ${`${r.chainHandOffP50} ms`.padEnd(12)} | ${`${r.requestToWorkerP50} ms`.padEnd(14)} | ${`${r.maxPendingMs} ms`.padEnd(11)} | ${r.correct ? 'yes' : 'NO'}`,
+    );
+    const target = tables >= 1_000_000 ? r.ratio >= 0.9 : tables >= 100_000 ? r.ratio >= 0.5 : r.phases.gamesDone - r.rawMs <= 5_000;
+    const checks = {
+      [tables >= 1_000_000 ? 'ratio >= 0.9' : tables >= 100_000 ? 'ratio >= 0.5' : 'within 5 s of raw']: target,
+      'aborted < 5%': r.aborted.project.share < 0.05,
+      'hand-off p50 <= 100 ms': r.chainHandOffP50 <= 100,
+      'req->worker p50 <= 100 ms': r.requestToWorkerP50 <= 100,
+      'max PENDING <= 1 s': r.maxPendingMs <= 1_000,
+      'nothing lost or doubled': r.correct,
+    };
+    const failed = Object.entries(checks).filter(([, pass]) => !pass).map(([name]) => name);
+    console.log(`    targets: ${failed.length === 0 ? 'all OK' : `BELOW TARGET: ${failed.join(', ')}`}`);
+    ok &&= failed.length === 0;
+  }
+  const big = rows.find(([t]) => t === 1_000_000)?.[1];
+  const mid = rows.find(([t]) => t === 100_000)?.[1];
+  if (big && mid) {
+    const growth = Math.max(big.peakRssMb.games / mid.peakRssMb.games, big.peakRssMb.rgs / mid.peakRssMb.rgs);
+    console.log(`  peak RSS 1M ÷ 100k: ${growth.toFixed(2)}x (target <= 1.5x) ${growth <= 1.5 ? 'OK' : 'BELOW TARGET'}`);
+    ok &&= growth <= 1.5;
+  }
+  const dash = await agendashAtHistory(conn, uri, AGENDASH_FINISHED, deadline);
+  console.log(`\nAgendash job list (GET /dash/api, median of 5) with ${AGENDASH_FINISHED.toLocaleString('en')} finished operations:`);
+  console.log(`  as this version leaves them (${dash.jobsLeft} worker jobs left): ${dash.live.toFixed(0)} ms (target <= 200 ms) ${dash.live <= 200 ? 'OK' : 'BELOW TARGET'}`);
+  console.log(`  with one finished job per operation (earlier versions): ${dash.withHistory.toFixed(0)} ms; after the retention job aged them out: ${dash.afterRetention.toFixed(0)} ms\n`);
+  return ok && dash.live <= 200 && dash.afterRetention <= 200;
+}
+
+const timer = setTimeout(() => {
+  console.error('bench: the time limit passed and the bench did not stop; exiting');
+  process.exit(2);
+}, TIME_LIMIT_MS + 60_000);
+timer.unref();
 await main();

@@ -69,7 +69,7 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     const retention = new MessageRetentionService({ models, logger, retentionDays: config.messageRetentionDays });
 
     defineCleanupGameTablesWorker(agenda, { archiver, logger, lockLifetimeMs: config.cleanup.lockLifetimeMs });
-    await scheduleIntegrationMessageRetention(agenda, { retention });
+    await scheduleIntegrationMessageRetention(agenda, { retention, db: conn.db! });
     if (options.workers !== false) {
       await agenda.start();
       await cleanupRequests.requeueReceived();

@@ -73,7 +73,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     const games = options.gamesClient ?? createGamesClient({ url: config.games.url, apiToken: config.games.apiToken.value, timeoutMs: config.dispatch.timeoutMs });
     const dispatcher = new OutboxDispatcherService({ models, games, settings: config.dispatch, logger: logger.child({ component: 'outbox' }) });
     const dispatchTrigger = agendaDispatchTrigger(agenda);
-    const cleaner = new GameTableCleanupService({ models, withTransaction, progress, dispatchTrigger, logger });
+    const cleaner = new GameTableCleanupService({ models, withTransaction, dispatchTrigger, logger });
     const chain = new EnvironmentCleanupService({
       models,
       progress,

@@ -52,8 +52,10 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
     name: options.name,
     processEvery: options.processEveryMs,
     defaultLockLifetime: options.defaultLockLifetimeMs,
-    // One-off jobs that succeeded are history only; failures stay visible in Agendash.
-    removeOnComplete: false,
+    // One-off jobs that succeeded are history only: removed, so the collection (and Agendash's
+    // overview, which loads every job) stays proportional to live work. Failures stay visible in
+    // Agendash until a retention job ages them out (`removeFinishedJobs`).
+    removeOnComplete: true,
   });
   await agenda.ready;
   JobHeartbeats.attach(agenda, options.db, options.logger);

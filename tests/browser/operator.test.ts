@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// page.evaluate callbacks run in the browser.
 import { describe, expect, it } from '@jest/globals';
 import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { Job } from 'agenda';
 import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';
 import { useConnectedServices } from '../rgs/support/rgs-app.js';
@@ -14,6 +15,12 @@ describe('the Agenda jobs of a cleanup, as Agendash shows them', () => {
     const environment = await seedEnvironment(rgs.models, ['EUR']);
     const server = await seedServer(rgs.models, environment._id, { name: 'srv-readable' });
     await seedTables(rgs.models, server._id, { noTraffic: 2 }, { boIds });
+    // Jobs that succeed are removed (housekeeping): their data is read as they start, while Agendash lists them.
+    const started: Array<{ name: string; data: Record<string, unknown> }> = [];
+    const record = (job: Job) => started.push({ name: job.attrs.name, data: job.attrs.data as Record<string, unknown> });
+    rgs.agenda.on('start', record);
+    games.agenda.on('start', record);
+    const dataOf = (name: string) => started.filter((job) => job.name === name).map((job) => job.data);
 
     // Act
     const runId = await startCleanup(rgs, String(environment._id));
@@ -21,15 +28,15 @@ describe('the Agenda jobs of a cleanup, as Agendash shows them', () => {
     const operationId = run.dispatches[0].gamesOperationId as string;
 
     // Assert: RGS — the kickoff and each chain link
-    const rgsJobs = rgs.conn.db!.collection('agendaJobs');
-    expect((await rgsJobs.findOne({ name: 'cleanup-kickoff', 'data.runId': runId }))?.data).toEqual({ runId, trigger: 'started' });
-    const links = await rgsJobs.find({ name: 'cleanup-environment', 'data.runId': runId }).sort({ _id: 1 }).toArray();
-    expect(links.map((job) => job.data)).toEqual([
+    expect(dataOf('cleanup-kickoff')).toContainEqual({ runId, trigger: 'started' });
+    expect(dataOf('cleanup-environment').filter((data) => data.runId === runId)).toEqual([
       { runId, environmentId: String(environment._id), environment: environment.name, afterServerId: null, afterServer: null },
       { runId, environmentId: String(environment._id), environment: environment.name, afterServerId: String(server._id), afterServer: 'srv-readable' },
     ]);
     // Assert: Games — the worker's job names its operation, action and size
-    const job = await eventually(() => games.conn.db!.collection('agendaJobs').findOne({ name: 'cleanup-game-tables', 'data.operationId': operationId }), (j) => j !== null);
-    expect(job!.data).toEqual({ operationId, actionType: 'DELETE', tables: 2 });
+    const workers = await eventually(async () => dataOf('cleanup-game-tables').filter((data) => data.operationId === operationId), (jobs) => jobs.length > 0);
+    expect(workers[0]).toEqual({ operationId, actionType: 'DELETE', tables: 2 });
+    rgs.agenda.off('start', record);
+    games.agenda.off('start', record);
   });
 });

@@ -7,6 +7,7 @@ import { metricValue, scrapeMetrics } from '../support/metrics.js';
 import { useConnectedServices } from '../rgs/support/rgs-app.js';
 import { allSent, startCleanup, waitForRun } from '../rgs/support/runs.js';
 import { seedEnvironment, seedServer, seedTables } from '../rgs/support/seed.js';
+import { OperationStatus } from '../../games/src/domain/cleanup-action.js';
 
 describe('GET /metrics while a cleanup runs through both services', () => {
   const { games, rgs } = useConnectedServices();
@@ -25,7 +26,7 @@ describe('GET /metrics while a cleanup runs through both services', () => {
     const run = await waitForRun(rgs, runId, allSent);
     const deleteDispatch = run.dispatches.find((d: { actionType: string }) => d.actionType === 'DELETE');
     await eventually(
-      () => games.models.AsyncOperation.countDocuments({ status: 'DEFERRED', _id: { $in: run.dispatches.map((d: any) => d.gamesOperationId) } }),
+      () => games.models.AsyncOperation.countDocuments({ status: OperationStatus.DEFERRED, _id: { $in: run.dispatches.map((d: any) => d.gamesOperationId) } }),
       (n) => n === run.dispatches.length,
     );
     const purged = await games.gql(PURGE_ARCHIVED, { operationId: deleteDispatch.gamesOperationId });

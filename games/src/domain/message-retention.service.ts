@@ -17,9 +17,14 @@ export interface RetentionResult {
 export class MessageRetentionService {
   constructor(private readonly deps: { models: GamesModels; logger: Logger; retentionDays: number }) {}
 
+  /** What finished before this instant is expired: `retentionDays` before `now`. */
+  cutoff(now = new Date()): Date {
+    return new Date(now.getTime() - this.deps.retentionDays * 86_400_000);
+  }
+
   async cleanExpired(now = new Date()): Promise<RetentionResult> {
     const { AsyncOperation, IntegrationMessage } = this.deps.models;
-    const cutoff = new Date(now.getTime() - this.deps.retentionDays * 86_400_000);
+    const cutoff = this.cutoff(now);
     const expired = await AsyncOperation.find(
       { status: { $in: EXPIRABLE_STATUSES }, updatedAt: { $lt: cutoff } },
       { _id: 1, messageId: 1 },

@@ -39,8 +39,6 @@ export interface CleanupRun {
   archivedAt: Date;
   serversTotal: number;
   serversDone: number;
-  deletedCount: number;
-  archivedCount: number;
   /** One line per failed server (or a failed kickoff), with the reason; the API's `errors`. */
   failures: string[];
   environments: EnvironmentProgress[];
@@ -100,8 +98,6 @@ export function createCleanupRunModel(conn: Connection): CleanupRunModel {
       archivedAt: { type: Date, required: true },
       serversTotal: { type: Number, default: 0 },
       serversDone: { type: Number, default: 0 },
-      deletedCount: { type: Number, default: 0 },
-      archivedCount: { type: Number, default: 0 },
       failures: { type: [String], default: [] },
       environments: { type: [progress], default: [] },
       kickoffDone: { type: Boolean, default: false },

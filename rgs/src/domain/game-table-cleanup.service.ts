@@ -3,7 +3,6 @@ import type { Logger } from '../../../shared/src/logger.js';
 import type { WithTransaction } from '../../../shared/src/mongo/with-transaction.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import { classifiedSlices, tablesWithTraffic, type ClassifiedSlice } from './classify-game-tables.js';
-import type { RunProgress } from './run-progress.js';
 import { CleanupAction, DispatchStatus } from './statuses.js';
 
 /** Wakes the outbox dispatcher after a slice was committed, so Games hears of it without waiting for a poll. */
@@ -43,7 +42,6 @@ export class GameTableCleanupService {
     private readonly deps: {
       models: RgsModels;
       withTransaction: WithTransaction;
-      progress: RunProgress;
       dispatchTrigger: DispatchTrigger;
       logger: Logger;
     },
@@ -110,7 +108,6 @@ export class GameTableCleanupService {
       ],
       { session },
     );
-    await this.deps.progress.countSlice(job.runId, slice.action, tables.length, session);
     return tables.length;
   }
 }

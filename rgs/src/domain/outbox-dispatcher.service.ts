@@ -11,6 +11,13 @@ import { DispatchStatus } from './statuses.js';
 /** Added to the call timeout for a claim, in milliseconds. */
 const CLAIM_MARGIN_MS = 5_000;
 
+/**
+ * Calls to Games a round keeps in flight at once. One at a time left slices PENDING for seconds
+ * while a run wrote them faster than one HTTP call each could send them; each call is claimed on
+ * its own, so parallel sends never send one row twice.
+ */
+export const SENDS_IN_FLIGHT = 4;
+
 export type DispatchRecord = Dispatch & { _id: Types.ObjectId };
 
 export interface DispatchRound {
@@ -40,25 +47,30 @@ export class OutboxDispatcherService {
   ) {}
 
   /**
-   * Sends every dispatch due when the round starts; returns what happened. A dispatch that failed in
-   * this round waits for the next one, so an unreachable Games costs one attempt per round, not a
-   * spin through the whole retry budget.
+   * Sends every dispatch due when the round starts, and every new dispatch (never attempted) that
+   * commits while the round runs: the round goes on while slices keep arriving, so none waits for a
+   * wake-up or the interval. Returns what happened. A dispatch that failed in this round waits for
+   * the next one, so an unreachable Games costs one attempt per round, not a spin through the whole
+   * retry budget.
    */
   async dispatchDue(heartbeat: Heartbeat = async () => {}): Promise<DispatchRound> {
     const round: DispatchRound = { sent: 0, retried: 0, failed: 0 };
     const roundStart = new Date();
-    // Games answering again ends every backoff: first a probe when nothing is due, then each success.
+    // Games answering again ends every backoff: first a probe when nothing is due, then the first success.
     if (await this.gamesIsBack(roundStart)) await this.endBackoffs(roundStart);
     let recovered = false;
-    for (let dispatch = await this.claimNext(roundStart); dispatch; dispatch = await this.claimNext(roundStart)) {
-      const outcome = await this.send(dispatch);
-      round[outcome] += 1;
-      if (outcome === 'sent' && !recovered) {
-        recovered = true;
-        await this.endBackoffs(roundStart);
+    const lane = async () => {
+      for (let dispatch = await this.claimNext(roundStart); dispatch; dispatch = await this.claimNext(roundStart)) {
+        const outcome = await this.send(dispatch);
+        round[outcome] += 1;
+        if (outcome === 'sent' && !recovered) {
+          recovered = true;
+          await this.endBackoffs(roundStart);
+        }
+        await heartbeat();
       }
-      await heartbeat();
-    }
+    };
+    await Promise.all(Array.from({ length: SENDS_IN_FLIGHT }, lane));
     if (round.sent + round.retried + round.failed > 0) this.deps.logger.info({ ...round }, 'outbox round done');
     return round;
   }
@@ -92,10 +104,10 @@ export class OutboxDispatcherService {
     return backingOff != null && (await this.deps.games.isHealthy());
   }
 
-  private async claimNext(dueBy: Date): Promise<DispatchRecord | null> {
+  private async claimNext(roundStart: Date): Promise<DispatchRecord | null> {
     const now = new Date();
     return this.deps.models.Dispatch.findOneAndUpdate(
-      { status: DispatchStatus.PENDING, nextAttemptAt: { $lte: dueBy } },
+      { status: DispatchStatus.PENDING, $or: [{ nextAttemptAt: { $lte: roundStart } }, { attempts: 0, nextAttemptAt: { $lte: now } }] },
       // The claim outlives the call's timeout, so no other round takes a row whose call is still running.
       { $set: { nextAttemptAt: new Date(now.getTime() + this.deps.settings.timeoutMs + CLAIM_MARGIN_MS) }, $inc: { attempts: 1 } },
       { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },

@@ -4,6 +4,7 @@ import type { RgsModels } from '../data-access/rgs-models.js';
 import type { DispatchRecord } from './outbox-dispatcher.service.js';
 import type { EnvironmentRecord, ServerRecord } from './qualifying-servers.js';
 import type { RunRecord } from './run-progress.js';
+import { withRunCounts, type RunView } from './run-counts.js';
 import { RunStatus } from './statuses.js';
 
 /** At most this many runs per `cleanupRuns` page. */
@@ -38,12 +39,20 @@ export class RgsQueries {
   }
 
   /** Newest first. */
-  async runs(first: number): Promise<RunRecord[]> {
-    return this.models.CleanupRun.find().sort({ createdAt: -1, _id: -1 }).limit(Math.min(Math.max(first, 0), MAX_RUNS_PAGE)).lean<RunRecord[]>();
+  async runs(first: number): Promise<RunView[]> {
+    const runs = await this.models.CleanupRun.find().sort({ createdAt: -1, _id: -1 }).limit(Math.min(Math.max(first, 0), MAX_RUNS_PAGE)).lean<RunRecord[]>();
+    return withRunCounts(this.models, runs);
   }
 
-  async run(id: Types.ObjectId): Promise<RunRecord | null> {
-    return this.models.CleanupRun.findById(id).lean<RunRecord>();
+  async run(id: Types.ObjectId): Promise<RunView | null> {
+    const run = await this.models.CleanupRun.findById(id).lean<RunRecord>();
+    return run && (await this.withCounts(run));
+  }
+
+  /** A run with its deleted and archived counts (see `withRunCounts`). */
+  async withCounts(run: RunRecord): Promise<RunView> {
+    const [view] = await withRunCounts(this.models, [run]);
+    return view!;
   }
 
   /**

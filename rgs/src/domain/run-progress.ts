@@ -1,13 +1,15 @@
-import type { ClientSession, Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { CleanupRun, PlannedEnvironment, SkippedEnvironment } from '../data-access/cleanup-run.model.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
-import { ACTIVE_RUN_STATUSES, CleanupAction, RunStatus } from './statuses.js';
+import { ACTIVE_RUN_STATUSES, RunStatus } from './statuses.js';
 
 export type RunRecord = CleanupRun & { _id: Types.ObjectId };
 
 /**
  * Every change to a run's progress, each one atomic on the run document so the kickoff and the
- * chains of several environments can report at the same time.
+ * chains of several environments can report at the same time. None runs inside a slice's
+ * transaction: the deleted and archived counts are aggregated on read from the dispatches
+ * (`run-counts.ts`), so the run document is not a hot spot the chains' transactions conflict on.
  */
 export class RunProgress {
   constructor(private readonly models: RgsModels) {}
@@ -96,12 +98,6 @@ export class RunProgress {
       },
     );
     return result.modifiedCount === 1;
-  }
-
-  /** Counts a committed slice; runs inside the slice's transaction so counts match the data. */
-  async countSlice(runId: Types.ObjectId, action: CleanupAction, tables: number, session: ClientSession): Promise<void> {
-    const field = action === CleanupAction.DELETE ? 'deletedCount' : 'archivedCount';
-    await this.models.CleanupRun.updateOne({ _id: runId }, { $inc: { [field]: tables } }, { session });
   }
 
   async environmentDone(runId: Types.ObjectId, environmentId: Types.ObjectId): Promise<void> {

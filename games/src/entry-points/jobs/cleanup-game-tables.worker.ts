@@ -39,7 +39,9 @@ export function defineCleanupGameTablesWorker(
     },
     {
       lockLifetime: deps.lockLifetimeMs,
-      concurrency: 2,
+      // Operations of a run arrive in bursts (one per ≤ 500-id slice): with 2 at a time they queued
+      // for hundreds of milliseconds each while the database had room for more (issue 11).
+      concurrency: 4,
       // Retries only matter for database outages: data problems end the operation as FAILED.
       backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 8, maxDelay: 5 * 60_000 }),
     },

@@ -1,17 +1,24 @@
 import type { Agenda } from 'agenda';
+import type { Db } from 'mongodb';
+import { removeFinishedJobs } from '../../../../shared/src/finished-jobs.js';
 import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
 import type { MessageRetentionService } from '../../domain/message-retention.service.js';
 
 export const CLEAN_INTEGRATION_MESSAGES_JOB = 'clean-integration-messages';
 
-/** Runs the retention clean-up every hour (the seed's CleanCaIntegrationMessagesWorker). */
+/**
+ * Runs the retention clean-up every hour (the seed's CleanCaIntegrationMessagesWorker): expired
+ * operations and their messages, and with them the finished worker jobs past the same cutoff.
+ */
 export async function scheduleIntegrationMessageRetention(
   agenda: Agenda,
-  deps: { retention: MessageRetentionService; interval?: string },
+  deps: { retention: MessageRetentionService; db: Db; interval?: string },
 ): Promise<void> {
   // Through the heartbeats: a big clean-up keeps its lock however long it takes.
   heartbeatsOf(agenda).define(CLEAN_INTEGRATION_MESSAGES_JOB, async () => {
-    await deps.retention.cleanExpired();
+    const now = new Date();
+    await deps.retention.cleanExpired(now);
+    await removeFinishedJobs(deps.db, deps.retention.cutoff(now));
   });
   await agenda.every(deps.interval ?? '1 hour', CLEAN_INTEGRATION_MESSAGES_JOB);
 }

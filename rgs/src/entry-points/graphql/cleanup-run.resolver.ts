@@ -25,17 +25,17 @@ export class CleanupRunResolver {
   })
   async startCleanup(@Arg('environmentId', () => ID, { nullable: true }) environmentId?: string | null): Promise<CleanupRunType> {
     const run = await this.kickoff.startRun(environmentId ? parseObjectId('environmentId', environmentId) : null);
-    return CleanupRunType.from(run);
+    return CleanupRunType.from(await this.queries.withCounts(run));
   }
 
   @Mutation(() => CleanupRunType, { description: 'Lets a run AWAITING_APPROVAL go: it runs as planned, without the CLEANUP_MAX_SHARE limit' })
   async approveCleanupRun(@Arg('id', () => ID) id: string): Promise<CleanupRunType> {
-    return CleanupRunType.from(await this.approvals.approve(parseObjectId('id', id)));
+    return CleanupRunType.from(await this.queries.withCounts(await this.approvals.approve(parseObjectId('id', id))));
   }
 
   @Mutation(() => CleanupRunType, { description: 'Ends a QUEUED or AWAITING_APPROVAL run as CANCELLED; it has touched nothing. A RUNNING run cannot be cancelled.' })
   async cancelCleanupRun(@Arg('id', () => ID) id: string): Promise<CleanupRunType> {
-    return CleanupRunType.from(await this.approvals.cancel(parseObjectId('id', id)));
+    return CleanupRunType.from(await this.queries.withCounts(await this.approvals.cancel(parseObjectId('id', id))));
   }
 
   @Query(() => [CleanupRunType], { description: 'Newest first' })

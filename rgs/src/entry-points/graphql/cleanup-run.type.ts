@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { RunRecord } from '../../domain/run-progress.js';
+import type { RunView } from '../../domain/run-counts.js';
 import { DispatchType } from './dispatch.type.js';
 import { PlannedEnvironmentType, SkippedEnvironmentType } from './run-plan.type.js';
 import { RunStatus } from './enums.js';
@@ -24,10 +24,10 @@ export class CleanupRunType {
   @Field(() => Int, { description: 'Servers finished, cleaned or failed' })
   serversDone!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Tables deleted so far (committed slices)' })
   deletedCount!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Tables archived so far (committed slices)' })
   archivedCount!: number;
 
   /** Resolved by CleanupRunResolver (the field `stalled` too). */
@@ -58,7 +58,7 @@ export class CleanupRunType {
   @Field(() => Date, { nullable: true })
   finishedAt!: Date | null;
 
-  static from(doc: RunRecord): CleanupRunType {
+  static from(doc: RunView): CleanupRunType {
     return {
       id: String(doc._id),
       status: doc.status,

@@ -28,7 +28,9 @@ export function defineCleanupEnvironmentJob(agenda: Agenda, deps: { chain: Envir
       await deps.chain.step({ runId: new Types.ObjectId(runId), environmentId: new Types.ObjectId(environmentId) }, lease.checkpoint);
     },
     {
-      concurrency: 2,
+      // One link per environment of the shape at once: a chain waiting for a free slot is
+      // a chain idle while it has work (the links mostly wait for MongoDB, not for the CPU).
+      concurrency: 4,
       lockLifetime: deps.lockLifetimeMs,
       backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 8, maxDelay: 5 * 60_000 }),
     },

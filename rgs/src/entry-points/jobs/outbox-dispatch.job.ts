@@ -27,13 +27,20 @@ export async function scheduleDispatchToGames(agenda: Agenda, options: { interva
   await agenda.every(options.intervalMs, DISPATCH_TO_GAMES_JOB, { trigger: 'interval' } satisfies DispatchToGamesJobData);
 }
 
-/** Re-arms one shared job to run now, rather than adding a job per slice. */
+/**
+ * Wakes the dispatcher: re-arms an idle wake-up job to run now, or adds one when every wake-up job
+ * is locked by a running (or queued) round. Re-arming a running one-off job is a lost wake-up:
+ * Agenda writes `nextRunAt: null` over it when the round ends, and the slice committed after the
+ * round's last claim would wait for the interval. A locked job is never touched, so the wake-up
+ * always starts a round after it was saved. At most one idle wake-up exists at a time (the
+ * upsert re-arms it), so a burst of slices still costs one round per running one.
+ */
 export function agendaDispatchTrigger(agenda: Agenda): DispatchTrigger {
   return {
     trigger: async () => {
       await agenda
         .create<DispatchToGamesJobData>(DISPATCH_TO_GAMES_JOB, { trigger: 'slice-written' })
-        .unique({ 'data.trigger': 'slice-written' })
+        .unique({ 'data.trigger': 'slice-written', lockedAt: null })
         .schedule(new Date())
         .save();
     },

@@ -1,0 +1,293 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Types, type Connection, type mongo } from 'mongoose';
+import { removeFinishedJobs } from '../shared/src/finished-jobs.js';
+import { rawWholeRun } from './whole-run-raw.js';
+import { createServiceIndexes, seedWholeRun, type SeededShape } from './whole-run-seed.js';
+
+type Db = mongo.Db;
+
+const TOKEN = 'bench-token';
+const DASH = { user: 'bench', password: 'bench-dash-password' };
+const POLL_MS = 100;
+
+/** Everything the whole-run scenario prints for one size. */
+export interface WholeRunResult {
+  shape: SeededShape;
+  /** From `startCleanup` to: the kickoff started, RGS finished every server, every dispatch SENT, every Games operation DEFERRED (ms). */
+  phases: { kickoffStarted: number; rgsDone: number; allSent: number; gamesDone: number };
+  rawMs: number;
+  /** Raw time ÷ project time: 1 means as fast as the raw script. */
+  ratio: number;
+  peakRssMb: { games: number; rgs: number };
+  aborted: { project: TxnShare; raw: TxnShare };
+  /** p50 of the gap between a server's last slice and the next server's first slice in a chain (ms): an upper bound of the hand-off (it includes classifying the next server). */
+  chainHandOffP50: number;
+  /** p50 of a Games operation's wait from the request to its worker start (ms). */
+  requestToWorkerP50: number;
+  /** The longest a dispatch stayed PENDING after its slice committed (ms). */
+  maxPendingMs: number;
+  correct: boolean;
+}
+
+export interface TxnShare {
+  started: number;
+  aborted: number;
+  share: number;
+}
+
+/** A service from the build as its own process, so its memory is its own. */
+class ServiceProcess {
+  private readonly child: ChildProcess;
+  private output = '';
+
+  constructor(entry: string, env: Record<string, string>) {
+    // BENCH_CPU_PROF=<dir>: each service writes a CPU profile there when it stops (node --cpu-prof).
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    this.child = spawn(process.execPath, [...profile, resolve(process.cwd(), 'dist', entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000));
+    this.child.stdout!.on('data', keep);
+    this.child.stderr!.on('data', keep);
+  }
+
+  /** Peak resident set (VmHWM) so far, in MB. */
+  peakRssMb(): number {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  }
+
+  async waitHealthy(url: string, deadline: number): Promise<void> {
+    for (;;) {
+      if (this.child.exitCode !== null) throw new Error(`service exited (${this.child.exitCode}):\n${this.output}`);
+      const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+      if (ok) return;
+      checkDeadline(deadline);
+      await sleep(POLL_MS);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((done) => this.child.once('exit', done));
+    this.child.kill('SIGTERM');
+    await Promise.race([exited, sleep(15_000).then(() => this.child.kill('SIGKILL'))]);
+  }
+}
+
+function checkDeadline(deadline: number): void {
+  if (Date.now() > deadline) throw new Error('bench time limit reached');
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+async function transactions(conn: Connection): Promise<{ started: number; aborted: number }> {
+  const status = await conn.db!.admin().command({ serverStatus: 1 });
+  return { started: Number(status.transactions.totalStarted), aborted: Number(status.transactions.totalAborted) };
+}
+
+const share = (before: { started: number; aborted: number }, after: { started: number; aborted: number }): TxnShare => {
+  const started = after.started - before.started;
+  const aborted = after.aborted - before.aborted;
+  return { started, aborted, share: started === 0 ? 0 : aborted / started };
+};
+
+const p50 = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+
+/**
+ * One cleanup through both services (each its own process, pauses at 0) on `tables` seeded RGS
+ * tables, to every Games operation DEFERRED; then the raw script on an identical copy, in the same
+ * run, on the same mongod.
+ */
+export async function wholeRun(conn: Connection, uri: (db: string) => string, tables: number, deadline: number): Promise<WholeRunResult> {
+  const client = conn.getClient() as unknown as mongo.MongoClient;
+  const names = { rgs: `wr${tables}_rgs`, games: `wr${tables}_games`, rawRgs: `wr${tables}_raw_rgs`, rawGames: `wr${tables}_raw_games` };
+  const db = (name: string): Db => client.db(name);
+  for (const name of Object.values(names)) await db(name).dropDatabase();
+  const shape = await seedWholeRun(db(names.rgs), db(names.games), tables);
+  await seedWholeRun(db(names.rawRgs), db(names.rawGames), tables);
+  await createServiceIndexes(db(names.rawRgs), db(names.rawGames));
+
+  const gamesPort = await freePort();
+  const rgsPort = await freePort();
+  const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DASH_USER: DASH.user, DASH_PASSWORD: DASH.password };
+  const games = new ServiceProcess('games/src/main.js', {
+    ...common, GAMES_PORT: String(gamesPort), GAMES_MONGODB_URI: uri(names.games), GAMES_API_TOKEN: TOKEN, CLEANUP_BATCH_PAUSE_MS: '0',
+  });
+  const rgs = new ServiceProcess('rgs/src/main.js', {
+    ...common, RGS_PORT: String(rgsPort), RGS_MONGODB_URI: uri(names.rgs), RGS_API_TOKEN: TOKEN, GAMES_URL: `http://127.0.0.1:${gamesPort}`, GAMES_API_TOKEN: TOKEN,
+  });
+  try {
+    const gamesUrl = `http://127.0.0.1:${gamesPort}`;
+    const rgsUrl = `http://127.0.0.1:${rgsPort}`;
+    await games.waitHealthy(gamesUrl, deadline);
+    await rgs.waitHealthy(rgsUrl, deadline);
+
+    // The project: one run through both services.
+    const txBefore = await transactions(conn);
+    const requestedAt = Date.now();
+    const res = await fetch(`${rgsUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ query: 'mutation { startCleanup { id } }' }),
+    });
+    const body = (await res.json()) as { data?: { startCleanup: { id: string } }; errors?: unknown };
+    if (!body.data) throw new Error(`startCleanup failed: ${JSON.stringify(body.errors)}`);
+    const runId = new Types.ObjectId(body.data.startCleanup.id);
+    for (;;) {
+      checkDeadline(deadline);
+      const run = await db(names.rgs).collection('cleanupruns').findOne({ _id: runId });
+      if (run?.status === 'FAILED') throw new Error(`run FAILED: ${JSON.stringify(run.failures)}`);
+      if (run?.status === 'COMPLETED') {
+        const dispatches = await db(names.rgs).collection('dispatches').countDocuments({ runId });
+        const unsent = await db(names.rgs).collection('dispatches').countDocuments({ runId, status: { $ne: 'SENT' } });
+        const deferred = await db(names.games).collection('asyncoperations').countDocuments({ status: 'DEFERRED' });
+        if (unsent === 0 && deferred === dispatches) break;
+      }
+      await sleep(POLL_MS);
+    }
+    const txProject = share(txBefore, await transactions(conn));
+    const peakRssMb = { games: games.peakRssMb(), rgs: rgs.peakRssMb() };
+
+    const run = (await db(names.rgs).collection('cleanupruns').findOne({ _id: runId }))!;
+    const dispatches = await db(names.rgs).collection('dispatches').find({ runId }, { projection: { serverId: 1, boIds: 1, createdAt: 1, sentAt: 1 } }).sort({ _id: 1 }).toArray();
+    const operations = await db(names.games).collection('asyncoperations').find({}, { projection: { createdAt: 1, startedAt: 1, finishedAt: 1 } }).toArray();
+    const since = (d: Date) => d.getTime() - requestedAt;
+    const phases = {
+      kickoffStarted: since(run.startedAt),
+      rgsDone: since(run.finishedAt),
+      allSent: Math.max(0, ...dispatches.map((d) => since(d.sentAt))),
+      gamesDone: Math.max(0, ...operations.map((o) => since(o.finishedAt))),
+    };
+
+    // The raw script, same logical work on the identical copy.
+    const rawBefore = await transactions(conn);
+    const rawStarted = Date.now();
+    await rawWholeRun(client, db(names.rawRgs), db(names.rawGames));
+    const rawMs = Date.now() - rawStarted;
+    const txRaw = share(rawBefore, await transactions(conn));
+
+    return {
+      shape,
+      phases,
+      rawMs,
+      ratio: rawMs / phases.gamesDone,
+      peakRssMb,
+      aborted: { project: txProject, raw: txRaw },
+      chainHandOffP50: p50(handOffGaps(dispatches, await db(names.rgs).collection('servers').find().sort({ _id: 1 }).toArray())),
+      requestToWorkerP50: p50(operations.map((o) => o.startedAt.getTime() - o.createdAt.getTime())),
+      maxPendingMs: Math.max(0, ...dispatches.map((d) => d.sentAt.getTime() - d.createdAt.getTime())),
+      correct: await nothingLostOrDoubled(db(names.rgs), db(names.games), shape, dispatches),
+    };
+  } finally {
+    await rgs.stop();
+    await games.stop();
+    for (const name of Object.values(names)) await db(name).dropDatabase();
+  }
+}
+
+/** Per environment chain, the gap between the last slice of a server and the first of the next. */
+function handOffGaps(dispatches: mongo.Document[], servers: mongo.Document[]): number[] {
+  const byServer = new Map<string, { first: number; last: number }>();
+  for (const d of dispatches) {
+    const key = String(d.serverId);
+    const t = d.createdAt.getTime();
+    const entry = byServer.get(key) ?? { first: t, last: t };
+    byServer.set(key, { first: Math.min(entry.first, t), last: Math.max(entry.last, t) });
+  }
+  const gaps: number[] = [];
+  const chains = new Map<string, Array<{ first: number; last: number }>>();
+  for (const server of servers) {
+    const span = byServer.get(String(server._id));
+    if (!span) continue;
+    const chain = chains.get(String(server.environmentId)) ?? [];
+    chain.push(span);
+    chains.set(String(server.environmentId), chain);
+  }
+  for (const chain of chains.values()) for (let i = 1; i < chain.length; i++) gaps.push(chain[i]!.first - chain[i - 1]!.last);
+  return gaps;
+}
+
+/** Every candidate changed once in RGS, sent once, archived once in Games with one version. */
+async function nothingLostOrDoubled(rgs: Db, games: Db, shape: SeededShape, dispatches: mongo.Document[]): Promise<boolean> {
+  const sent = dispatches.flatMap((d) => d.boIds.map(String));
+  const checks = {
+    rgsCandidatesLeft: (await rgs.collection('gametables').countDocuments({ currency: 'USD', active: true })) === 0,
+    rgsArchived: (await rgs.collection('gametables').countDocuments({ currency: 'USD', active: false })) === shape.withTraffic,
+    sentOnce: sent.length === shape.candidates && new Set(sent).size === shape.candidates,
+    gamesArchived: (await games.collection('gametables').countDocuments({ active: false })) === shape.candidates,
+    gamesVersions: (await games.collection('gametableversions').countDocuments({ event: 'update' })) === shape.candidates,
+  };
+  const failed = Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name);
+  if (failed.length > 0) console.error(`  CORRECTNESS FAILED: ${failed.join(', ')}`);
+  return failed.length === 0;
+}
+
+/**
+ * Agendash's job list (`GET /dash/api`, the first page and the overview) with 200,000 finished
+ * operations in Games: as this version leaves them (a finished operation's job is removed), and as
+ * the history earlier versions kept (one finished job each) before and after the retention job
+ * ages it out. Median of 5 calls each, in ms.
+ */
+export async function agendashAtHistory(conn: Connection, uri: (db: string) => string, finished: number, deadline: number): Promise<{ jobsLeft: number; live: number; withHistory: number; afterRetention: number }> {
+  const client = conn.getClient() as unknown as mongo.MongoClient;
+  const name = 'agendash_bench_games';
+  const db = client.db(name);
+  await db.dropDatabase();
+  const port = await freePort();
+  const games = new ServiceProcess('games/src/main.js', {
+    NODE_ENV: 'production', LOG_LEVEL: 'warn', DASH_USER: DASH.user, DASH_PASSWORD: DASH.password,
+    GAMES_PORT: String(port), GAMES_MONGODB_URI: uri(name), GAMES_API_TOKEN: TOKEN,
+  });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await games.waitHealthy(url, deadline);
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    for (let i = 0; i < finished; i += 10_000) {
+      const ops = Array.from({ length: Math.min(10_000, finished - i) }, () => ({
+        _id: new Types.ObjectId(), messageId: new Types.ObjectId(), status: 'DEFERRED', actionType: 'ARCHIVE', archivedAt: old, async: true,
+        requestedCount: 1, processedCount: 1, succeededIds: [], failures: [], attempts: 1, createdAt: old, updatedAt: old, finishedAt: old,
+      }));
+      await db.collection('asyncoperations').insertMany(ops, { ordered: false });
+    }
+    const jobsLeft = await db.collection('agendaJobs').countDocuments({ name: 'cleanup-game-tables' });
+    const timeList = async () => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        checkDeadline(deadline);
+        const started = performance.now();
+        const res = await fetch(`${url}/dash/api?limit=50`, { headers: { authorization: `Basic ${Buffer.from(`${DASH.user}:${DASH.password}`).toString('base64')}` } });
+        if (!res.ok) throw new Error(`agendash answered ${res.status}`);
+        await res.arrayBuffer();
+        times.push(performance.now() - started);
+      }
+      return p50(times);
+    };
+    const live = await timeList();
+    const ops = await db.collection('asyncoperations').find({}, { projection: { _id: 1 } }).toArray();
+    for (let i = 0; i < ops.length; i += 10_000) {
+      await db.collection('agendaJobs').insertMany(
+        ops.slice(i, i + 10_000).map((op) => ({
+          name: 'cleanup-game-tables', type: 'normal', priority: 0, data: { operationId: String(op._id) }, nextRunAt: null, lockedAt: null,
+          lastRunAt: old, lastFinishedAt: old, lastModifiedBy: 'games-old', failCount: null, failReason: null, failedAt: null,
+        })),
+        { ordered: false },
+      );
+    }
+    const withHistory = await timeList();
+    await removeFinishedJobs(db, new Date(Date.now() - 30 * 86_400_000));
+    const afterRetention = await timeList();
+    return { jobsLeft, live, withHistory, afterRetention };
+  } finally {
+    await games.stop();
+    await db.dropDatabase();
+  }
+}
