@@ -91,3 +91,41 @@ export async function* classifiedSlices(models: RgsModels, scope: CandidateScope
     await cursor.close();
   }
 }
+
+/** A server's candidates of one action, counted, with the first few ids (by `_id`). */
+export interface ClassifiedCount {
+  count: number;
+  sample: Types.ObjectId[];
+}
+
+/**
+ * Counts a server's candidates per action in one aggregation, for the dry run: the same filter and
+ * the same traffic rule as `classifiedSlices`, evaluated inside MongoDB (an index lookup per
+ * candidate on `{ gameTableId, day }`), so a plan costs one round trip per server instead of two
+ * per 500 candidates. Only the ids a plan shows leave the database.
+ */
+export async function countClassified(models: RgsModels, scope: CandidateScope, sampleSize: number): Promise<Record<CleanupAction, ClassifiedCount>> {
+  const trafficMatch = scope.trafficSince
+    ? { $expr: { $and: [{ $eq: ['$gameTableId', '$$tableId'] }, { $gte: ['$day', scope.trafficSince] }] } }
+    : { $expr: { $eq: ['$gameTableId', '$$tableId'] } };
+  const groups = await models.GameTable.aggregate<{ _id: boolean; count: number; sample: Types.ObjectId[] }>([
+    { $match: candidateFilter(scope.serverId, scope.requiredCurrencies) },
+    { $sort: { _id: 1 } },
+    { $project: { _id: 1 } },
+    {
+      $lookup: {
+        from: models.AggregatedGgr.collection.collectionName,
+        let: { tableId: '$_id' },
+        pipeline: [{ $match: trafficMatch }, { $limit: 1 }, { $project: { _id: 1 } }],
+        as: 'traffic',
+      },
+    },
+    { $group: { _id: { $gt: [{ $size: '$traffic' }, 0] }, count: { $sum: 1 }, sample: { $firstN: { n: sampleSize, input: '$_id' } } } },
+  ]);
+  const of = (hasTraffic: boolean): ClassifiedCount => {
+    const group = groups.find((g) => g._id === hasTraffic);
+    return { count: group?.count ?? 0, sample: group?.sample ?? [] };
+  };
+  return { [CleanupAction.DELETE]: of(false), [CleanupAction.ARCHIVE]: of(true) };
+}
+
