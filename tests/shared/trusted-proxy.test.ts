@@ -22,7 +22,7 @@ async function writeBehindProxy(url: string): Promise<number> {
 
 describe('Agendash behind a TLS-terminating proxy', () => {
   it.each([
-    { setting: 'unset', env: {}, status: 403 },
+    { setting: 'unset', env: {} as Record<string, string>, status: 403 },
     { setting: 'true', env: { TRUST_PROXY: 'true' }, status: 200 },
   ])('When TRUST_PROXY is $setting and the browser posts from its https:// origin, then the answer is $status', async ({ env, status }) => {
     // Arrange
