@@ -339,6 +339,16 @@ export const failover: Scenario = {
         const finished = await waitFor('run completed and sent', () => runView(rgs, runId), finishedAndSent, 240_000, 500);
         await allOperationsDeferred(setup.games, finished.dispatches.length, 180_000);
         const { lost, doubled } = await lostAndDoubled(setup.games, setup.rgs, setup.boIds);
+        if (lost > 0 && process.env.CHAOS_DIAG) {
+          const missing = await setup.games.collection('gametables').find({ _id: { $in: setup.boIds }, active: { $ne: false } }).toArray();
+          const ids = missing.map((t) => t._id);
+          const absent = setup.boIds.length - (await setup.games.collection('gametables').countDocuments({ _id: { $in: setup.boIds } }));
+          const messages = await setup.games.collection('integrationmessages').find({ gameTableIds: { $in: ids } }).toArray();
+          const ops = await setup.games.collection('asyncoperations').find({ messageId: { $in: messages.map((m) => m._id) } }).toArray();
+          const dispatches = await setup.rgs.collection('dispatches').find({ boIds: { $in: ids } }).toArray();
+          const versions = await setup.games.collection('gametableversions').countDocuments({ gameTableId: { $in: ids } });
+          console.error(JSON.stringify({ lostActive: ids.length, absent, versions, messages: messages.length, ops: ops.map((o) => ({ id: o._id, status: o.status, attempts: o.attempts, req: o.requestedCount, succ: (o.succeededIds ?? []).length, fail: o.failures, processed: o.processedCount })), dispatches: dispatches.map((d) => ({ id: d._id, status: d.status, attempts: d.attempts, op: d.gamesOperationId, n: d.boIds.length, err: d.lastError })), first: missing[0] }, null, 1));
+        }
         const worst = Math.max(recovery1, recovery2 ?? 0);
         return trialOf(this, trial, {
           measured: `progress ${recovery1} s after step-down election, ${recovery2 ?? 'n/a (already done)'} s after kill election`,

@@ -1,15 +1,35 @@
-import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { MongoError } from 'mongodb';
+
+/**
+ * The driver's errors that mean "the database was unreachable", by name: a name survives being
+ * wrapped (as `cause`) or raised through another layer, where `instanceof` does not always hold.
+ */
+const UNREACHABLE = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoPoolClearedError',
+  'MongoServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+]);
+
+/** Labels the driver puts on errors that a retry after an outage or failover can fix. */
+const RETRYABLE_LABELS = ['TransientTransactionError', 'RetryableWriteError', 'ResetPool'];
+
+/** How deep a chain of `cause`s is followed. */
+const MAX_CAUSES = 5;
 
 /**
  * True for errors that say "the database was unreachable", not "this data is wrong" (an outage,
- * a failover). Workers let those fail the job so Agenda retries it later, instead of marking the
- * work FAILED.
+ * a failover: a connection closed under a running worker). Workers let those fail the job so Agenda
+ * retries it later, instead of marking the work FAILED. Follows `cause`, so a wrapped error counts.
  */
 export function isTransientInfrastructureError(err: unknown): boolean {
-  if (err instanceof MongoNetworkError || err instanceof MongoServerSelectionError) return true;
-  if (err instanceof MongoError) {
-    return err.hasErrorLabel('TransientTransactionError') || err.hasErrorLabel('RetryableWriteError') ||
-      err.name === 'MongoNotConnectedError' || err.name === 'MongoTopologyClosedError';
+  let current: unknown = err;
+  for (let depth = 0; current instanceof Error && depth < MAX_CAUSES; depth += 1) {
+    if (UNREACHABLE.has(current.name)) return true;
+    if (current instanceof MongoError && RETRYABLE_LABELS.some((label) => (current as MongoError).hasErrorLabel(label))) return true;
+    current = current.cause;
   }
   return false;
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from '@jest/globals';
+import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
+import { isTransientInfrastructureError } from '../../shared/src/mongo/transient-error.js';
+
+const labelled = (label: string) => {
+  const err = new MongoServerError({ message: 'WriteConflict', code: 112 });
+  err.addErrorLabel(label);
+  return err;
+};
+
+describe('which errors mean "MongoDB was unreachable" (retry later) rather than "this data is wrong" (fail)', () => {
+  it.each([
+    { error: new MongoNetworkError('connection 1 to 127.0.0.1:41741 closed'), transient: true, what: 'a connection closed under a worker (failover)' },
+    { error: new Error('archive failed', { cause: new MongoNetworkError('connection 2 to 127.0.0.1:41741 closed') }), transient: true, what: 'a network error wrapped as a cause' },
+    { error: new MongoServerSelectionError('Server selection timed out', { type: 'Unknown', servers: new Map() } as never), transient: true, what: 'no server selectable' },
+    { error: labelled('TransientTransactionError'), transient: true, what: 'a transaction error the driver labels transient' },
+    { error: new MongoServerError({ message: 'E11000 duplicate key', code: 11000 }), transient: false, what: 'a duplicate key' },
+    { error: new Error('simulated failure while cleaning this server'), transient: false, what: 'a callback refusing a record' },
+  ])('When the error is $what, then transient is $transient', ({ error, transient }) => {
+    // Act / Assert
+    expect(isTransientInfrastructureError(error)).toBe(transient);
+  });
+});
