@@ -143,6 +143,7 @@ export class ArchiveOperationService {
     };
     const prepare = preparedBatches(raw, (doc) => GameTable.hydrate(doc), { archivedAt, operationId, batchSize: this.deps.options.batchSize });
     let batch = prepare();
+    await runPreSaveMiddleware(batch.tables, session);
     for (let index = 0; batch.tables.length > 0; index++) {
       // The next batch is prepared while this one's write is on the wire (see `archiveBatch`).
       const next = await this.archiveBatch(batch, archivedAt, session, prepare);
@@ -154,15 +155,17 @@ export class ArchiveOperationService {
   }
 
   /**
-   * One batch: save middleware for each table, one updateMany, one insertMany of the versions.
-   * `prepareNext` (hydration and in-memory changes of the next batch, no middleware but `init`, no
-   * I/O) runs while mongod applies the updateMany: on a 2-core machine that CPU work would
-   * otherwise be added to every batch's round trip.
+   * One batch, its pre-save middleware already run: one updateMany, the post-save middleware, one
+   * insertMany of the versions. The next batch is prepared while mongod works, since on a 2-core
+   * machine that CPU work would otherwise be added to every round trip: `prepareNext` (hydration and
+   * in-memory changes, no middleware but `init`, no I/O) during the updateMany, and its pre-save
+   * middleware during the insertMany of this batch's versions (after this batch's post-save
+   * middleware, so hooks still fire in order: pre, write, post, batch after batch). Returns the
+   * next batch, pre-save middleware run.
    */
   private async archiveBatch(batch: PreparedBatch, archivedAt: Date, session: ClientSession, prepareNext: () => PreparedBatch): Promise<PreparedBatch> {
     const { GameTable, GameTableVersion } = this.deps.models;
     const { tables, versions } = batch;
-    await runPreSaveMiddleware(tables, session);
     // Every table gets the same $set, so one updateMany replaces bulkSave's updateOne per table.
     const written = GameTable.collection.updateMany(
       { _id: { $in: tables.map((table) => table._id) } },
@@ -179,7 +182,13 @@ export class ArchiveOperationService {
       await written;
     }
     await runPostSaveMiddleware(tables);
-    await GameTableVersion.collection.insertMany(versions.map((version) => toStored(version, 'gameTableId')), { session });
+    const stored = GameTableVersion.collection.insertMany(versions.map((version) => toStored(version, 'gameTableId')), { session });
+    try {
+      await setImmediate();
+      await runPreSaveMiddleware(next.tables, session);
+    } finally {
+      await stored;
+    }
     return next;
   }
 
