@@ -3,6 +3,7 @@ import {
   baseEnvSchema,
   mongoUri,
   optionalString,
+  nonNegativeInt,
   parseConfig,
   port,
   positiveInt,
@@ -46,6 +47,7 @@ const rgsEnvSchema = baseEnvSchema.extend({
     emptyAsUnset,
     z.coerce.number().gt(0, 'must be more than 0').max(1, 'must be at most 1 (a share of the active tables)').default(DEFAULT_MAX_SHARE),
   ),
+  CLEANUP_CHAIN_MAX_RETRIES: nonNegativeInt(8),
   DISPATCH_MAX_ATTEMPTS: positiveInt(12),
   DISPATCH_BACKOFF_MS: positiveInt(2_000),
   DISPATCH_BACKOFF_MAX_MS: positiveInt(5 * 60_000),
@@ -82,6 +84,12 @@ export interface RgsConfig extends ServiceConfig {
      * an environment's active tables waits for `approveCleanupRun`. A fraction, 0 < x ≤ 1 (default 0.75).
      */
     maxShare: number;
+    /**
+     * How often a chain link that failed on infrastructure (MongoDB unreachable) is retried, with
+     * exponential backoff from 5 s up to 5 min, before its environment is given up: recorded as a
+     * failure on the run, so the run can end and free the one active-run slot (default 8, ~20 min).
+     */
+    chainMaxRetries: number;
   };
   dispatch: DispatchSettings;
 }
@@ -106,6 +114,7 @@ export function loadRgsConfig(env: NodeJS.ProcessEnv): RgsConfig {
       timeZone: parsed.CLEANUP_TIME_ZONE,
       trafficLookbackDays: parsed.TRAFFIC_LOOKBACK_DAYS,
       maxShare: parsed.CLEANUP_MAX_SHARE,
+      chainMaxRetries: parsed.CLEANUP_CHAIN_MAX_RETRIES,
     },
     dispatch: {
       maxAttempts: parsed.DISPATCH_MAX_ATTEMPTS,

@@ -102,7 +102,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
 
     const lockLifetimeMs = config.jobLockLifetimeMs;
     defineCleanupKickoffJob(agenda, { kickoff, lockLifetimeMs });
-    defineCleanupEnvironmentJob(agenda, { chain, lockLifetimeMs });
+    defineCleanupEnvironmentJob(agenda, { chain, lockLifetimeMs, maxRetries: config.cleanup.chainMaxRetries, logger });
     defineDispatchToGamesJob(agenda, { dispatcher, lockLifetimeMs });
     defineCleanupRunEventJob(agenda);
     await scheduleDispatchToGames(agenda, { intervalMs: config.dispatch.intervalMs });

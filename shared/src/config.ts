@@ -70,6 +70,20 @@ export const baseEnvSchema = z.object({
   SHUTDOWN_DRAIN_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(10_000).default(8_000)),
   /** The address the HTTP server binds to; unset: every interface (Node's default). */
   HOST: optionalString,
+  /**
+   * Express's `trust proxy` behind a TLS-terminating proxy: `true`, a hop count, or addresses/subnets
+   * (comma-separated). Then the request's protocol and host come from X-Forwarded-*, so Agendash's
+   * same-origin check accepts the browser's `https://` Origin. Unset: no proxy is trusted.
+   */
+  TRUST_PROXY: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .trim()
+      .min(1)
+      .transform((value): boolean | number | string => (value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value))
+      .optional(),
+  ),
   /** Serve GraphiQL on GET /graphql; default on, off when NODE_ENV=production. */
   GRAPHIQL_ENABLED: optionalFlag,
   /** Answer introspection and suggest field names in errors; default on, off when NODE_ENV=production. */
@@ -138,6 +152,8 @@ export interface ServiceConfig {
   port: number;
   /** The address to bind; undefined: every interface. */
   host: string | undefined;
+  /** Express's `trust proxy` (TRUST_PROXY); undefined: none. */
+  trustProxy: boolean | number | string | undefined;
   /** What a production deployment exposes besides the API; both default to off in production. */
   exposure: { graphiql: boolean; introspection: boolean };
   apiToken: Secret;
@@ -163,6 +179,7 @@ export function resolveServiceConfig(
     mongoUri: own.mongoUri,
     port: own.port,
     host: env.HOST,
+    trustProxy: env.TRUST_PROXY,
     exposure: {
       graphiql: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
       introspection: env.INTROSPECTION_ENABLED ?? env.NODE_ENV !== 'production',

@@ -12,7 +12,7 @@ export interface RunningService {
 }
 
 /** What only the service itself knows; the rest comes from its config. */
-export type ServiceParts = Omit<GraphqlServiceOptions, 'apiToken' | 'dash' | 'production' | 'metricsToken' | 'exposure' | 'host'>;
+export type ServiceParts = Omit<GraphqlServiceOptions, 'apiToken' | 'dash' | 'production' | 'metricsToken' | 'exposure' | 'host' | 'trustProxy'>;
 
 /** Serves a service whose MongoDB connection and Agenda are ready, and returns its stop sequence. */
 export async function serveService(parts: ServiceParts, config: ServiceConfig): Promise<RunningService> {
@@ -24,6 +24,7 @@ export async function serveService(parts: ServiceParts, config: ServiceConfig): 
     production: config.nodeEnv === 'production',
     exposure: config.exposure,
     host: config.host,
+    trustProxy: config.trustProxy,
   };
   const http = await startGraphqlService(options, config.port);
   options.logger.info({ url: `${http.url}/graphql` }, `${options.name} API listening`);

@@ -83,4 +83,16 @@ export class EnvironmentCleanupService {
     }
     await this.deps.scheduler.enqueueEnvironment(link.runId, environment, server);
   }
+
+  /**
+   * The chain of `link` stops for good: its link failed on every retry (MongoDB unreachable for
+   * longer than the retry budget). The run records why and completes once its other chains do, so
+   * it frees the active-run slot; a new run picks the environment up where its tables stand.
+   */
+  async giveUp(link: ChainLink, err: unknown, failedAttempts: number): Promise<void> {
+    const reason = `environment ${String(link.environmentId)}: given up after ${failedAttempts} failed attempts: ${err instanceof Error ? err.message : String(err)}`;
+    const log = this.deps.logger.child({ runId: String(link.runId), environmentId: String(link.environmentId) });
+    const ended = await this.deps.progress.environmentGivenUp(link.runId, link.environmentId, reason);
+    if (ended) log.error({ err, failedAttempts }, 'environment chain given up after its retries; recorded on the run');
+  }
 }

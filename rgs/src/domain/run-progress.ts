@@ -108,6 +108,20 @@ export class RunProgress {
     await this.completeIfFinished(runId);
   }
 
+  /**
+   * Ends an environment's chain that cannot go on (its link exhausted its retries), recording why:
+   * the run then completes with the failure listed instead of staying RUNNING and holding the
+   * active-run slot for good. No-op when the environment already finished.
+   */
+  async environmentGivenUp(runId: Types.ObjectId, environmentId: Types.ObjectId, reason: string): Promise<boolean> {
+    const result = await this.models.CleanupRun.updateOne(
+      { _id: runId, environments: { $elemMatch: { environmentId, done: false } } },
+      { $set: { 'environments.$.done': true }, $push: { failures: reason } },
+    );
+    await this.completeIfFinished(runId);
+    return result.modifiedCount === 1;
+  }
+
   async kickoffDone(runId: Types.ObjectId): Promise<void> {
     await this.models.CleanupRun.updateOne({ _id: runId }, { $set: { kickoffDone: true } });
     await this.completeIfFinished(runId);

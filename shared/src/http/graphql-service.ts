@@ -59,6 +59,8 @@ export interface GraphqlServiceOptions {
   exposure: { graphiql: boolean; introspection: boolean };
   /** The address to bind; undefined: every interface. */
   host?: string | undefined;
+  /** Express's `trust proxy`, for the protocol and host behind a TLS-terminating proxy; undefined: none. */
+  trustProxy?: boolean | number | string | undefined;
 }
 
 export interface GraphqlService {
@@ -77,6 +79,7 @@ export interface GraphqlService {
 export async function startGraphqlService(options: GraphqlServiceOptions, port: number): Promise<GraphqlService> {
   const app = express();
   app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.use(securityHeaders());
   const httpServer = http.createServer(app);
 

@@ -1,6 +1,7 @@
-import { backoffStrategies, type Agenda } from 'agenda';
+import { backoffStrategies, type Agenda, type JobWithId } from 'agenda';
 import { Types } from 'mongoose';
 import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
+import type { Logger } from '../../../../shared/src/logger.js';
 import type { ChainScheduler, EnvironmentCleanupService } from '../../domain/environment-cleanup.service.js';
 
 export const CLEANUP_ENVIRONMENT_JOB = 'cleanup-environment';
@@ -18,9 +19,13 @@ export interface CleanupEnvironmentJobData {
 /**
  * One link of an environment's chain per job. The job heartbeat renews the lock on a timer, so it
  * never expires while a big server is being cleaned; the link checks its lease after every slice. Server failures are handled inside the link; a link
- * fails only when progress cannot be recorded, and Agenda retries it with backoff.
+ * fails only when progress cannot be recorded, and Agenda retries it with backoff; after the last
+ * retry the environment is given up and recorded on the run (see EnvironmentCleanupService.giveUp).
  */
-export function defineCleanupEnvironmentJob(agenda: Agenda, deps: { chain: EnvironmentCleanupService; lockLifetimeMs: number }): void {
+export function defineCleanupEnvironmentJob(
+  agenda: Agenda,
+  deps: { chain: EnvironmentCleanupService; lockLifetimeMs: number; maxRetries: number; logger: Logger },
+): void {
   heartbeatsOf(agenda).define<CleanupEnvironmentJobData>(
     CLEANUP_ENVIRONMENT_JOB,
     async (job, lease) => {
@@ -32,9 +37,17 @@ export function defineCleanupEnvironmentJob(agenda: Agenda, deps: { chain: Envir
       // a chain idle while it has work (the links mostly wait for MongoDB, not for the CPU).
       concurrency: 4,
       lockLifetime: deps.lockLifetimeMs,
-      backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 8, maxDelay: 5 * 60_000 }),
+      backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: deps.maxRetries, maxDelay: 5 * 60_000 }),
     },
   );
+  // Without this a run whose chain gave up would stay RUNNING, holding the one active-run slot.
+  agenda.on(`retry exhausted:${CLEANUP_ENVIRONMENT_JOB}`, (err: Error, job: JobWithId) => {
+    const { runId, environmentId } = job.attrs.data as CleanupEnvironmentJobData;
+    const link = { runId: new Types.ObjectId(runId), environmentId: new Types.ObjectId(environmentId) };
+    deps.chain.giveUp(link, err, job.attrs.failCount ?? 0).catch((recordErr: unknown) => {
+      deps.logger.error({ err: recordErr, runId, environmentId }, 'could not record a given-up environment chain');
+    });
+  });
 }
 
 export function agendaChainScheduler(agenda: Agenda): ChainScheduler {
