@@ -1,14 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { Types, type ClientSession } from 'mongoose';
 import type { WithTransaction } from '../../../shared/src/mongo/with-transaction.js';
-import { chunk } from '../../../shared/src/chunk.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import type { AsyncOperation, OperationFailure } from '../data-access/async-operation.model.js';
 import type { IntegrationMessage } from '../data-access/integration-message.model.js';
 import type { GamesModels } from '../data-access/games-models.js';
-import type { GameTableDocument } from '../data-access/game-table.model.js';
 import { runPostSaveMiddleware, runPreSaveMiddleware } from '../data-access/save-middleware.js';
-import { bufferVersions, changedBy, toStored, type VersionEntry } from '../data-access/version-history.plugin.js';
+import { toStored } from '../data-access/version-history.plugin.js';
+import { preparedBatches, type PreparedBatch } from './prepared-batches.js';
 import { OperationStatus } from './cleanup-action.js';
 import { OperationNotFoundError, RunAbandonedError, StaleOperationAttemptError } from './errors.js';
 import { isTransientInfrastructureError } from '../../../shared/src/mongo/transient-error.js';
@@ -135,42 +134,62 @@ export class ArchiveOperationService {
     // a dead worker's transaction stops here once it has lost its lock.
     await reportProgress(0);
     // One read for the whole operation (at most 500 ids, only the tracked fields), straight from
-    // the driver; the documents are hydrated so the model's save middleware runs on each.
+    // the driver; the documents are hydrated batch by batch so the model's save middleware runs on each.
     const raw = await GameTable.collection.find({ _id: { $in: ids } }, { projection: ARCHIVE_PROJECTION, session }).toArray();
-    const byId = new Map(raw.map((doc) => [String(doc._id), GameTable.hydrate(doc)]));
+    const found = new Set(raw.map((doc) => String(doc._id)));
     const outcome: BatchOutcome = {
-      succeeded: ids.filter((id) => byId.has(String(id))),
-      notFound: ids.filter((id) => !byId.has(String(id))),
+      succeeded: ids.filter((id) => found.has(String(id))),
+      notFound: ids.filter((id) => !found.has(String(id))),
     };
-    // Already archived tables are left as they are (and count as succeeded).
-    const toArchive = [...byId.values()].filter((table) => table.active || table.archivedAt == null);
-    const batches = chunk(toArchive, this.deps.options.batchSize);
-    for (const [index, batch] of batches.entries()) {
-      await this.archiveBatch(batch, archivedAt, operationId, session);
+    const prepare = preparedBatches(raw, (doc) => GameTable.hydrate(doc), { archivedAt, operationId, batchSize: this.deps.options.batchSize });
+    let batch = prepare();
+    await runPreSaveMiddleware(batch.tables, session);
+    for (let index = 0; batch.tables.length > 0; index++) {
+      // The next batch is prepared while this one's write is on the wire (see `archiveBatch`).
+      const next = await this.archiveBatch(batch, archivedAt, session, prepare);
       await reportProgress(Math.min(ids.length, (index + 1) * this.deps.options.batchSize));
-      if (this.deps.options.batchPauseMs > 0 && index < batches.length - 1) await sleep(this.deps.options.batchPauseMs);
+      if (this.deps.options.batchPauseMs > 0 && next.tables.length > 0) await sleep(this.deps.options.batchPauseMs);
+      batch = next;
     }
     return outcome;
   }
 
-  /** One batch: save middleware for each table, one updateMany, one insertMany of the versions. */
-  private async archiveBatch(tables: GameTableDocument[], archivedAt: Date, operationId: Types.ObjectId, session: ClientSession) {
+  /**
+   * One batch, its pre-save middleware already run: one updateMany, the post-save middleware, one
+   * insertMany of the versions. The next batch is prepared while mongod works, since on a 2-core
+   * machine that CPU work would otherwise be added to every round trip: `prepareNext` (hydration and
+   * in-memory changes, no middleware but `init`, no I/O) during the updateMany, and its pre-save
+   * middleware during the insertMany of this batch's versions (after this batch's post-save
+   * middleware, so hooks still fire in order: pre, write, post, batch after batch). Returns the
+   * next batch, pre-save middleware run.
+   */
+  private async archiveBatch(batch: PreparedBatch, archivedAt: Date, session: ClientSession, prepareNext: () => PreparedBatch): Promise<PreparedBatch> {
     const { GameTable, GameTableVersion } = this.deps.models;
-    const versions: VersionEntry[] = [];
-    for (const table of tables) {
-      table.set({ active: false, archivedAt });
-      changedBy(table, operationId);
-      bufferVersions(table, versions);
-    }
-    await runPreSaveMiddleware(tables, session);
+    const { tables, versions } = batch;
     // Every table gets the same $set, so one updateMany replaces bulkSave's updateOne per table.
-    await GameTable.collection.updateMany(
+    const written = GameTable.collection.updateMany(
       { _id: { $in: tables.map((table) => table._id) } },
       { $set: { active: false, archivedAt, updatedAt: new Date() } },
       { session },
     );
+    let next: PreparedBatch;
+    try {
+      // One turn of the event loop puts the command on the wire before the CPU work starts.
+      await setImmediate();
+      next = prepareNext();
+    } finally {
+      // Never leave the write unawaited (nor its rejection unhandled), even if preparing failed.
+      await written;
+    }
     await runPostSaveMiddleware(tables);
-    await GameTableVersion.collection.insertMany(versions.map((version) => toStored(version, 'gameTableId')), { session });
+    const stored = GameTableVersion.collection.insertMany(versions.map((version) => toStored(version, 'gameTableId')), { session });
+    try {
+      await setImmediate();
+      await runPreSaveMiddleware(next.tables, session);
+    } finally {
+      await stored;
+    }
+    return next;
   }
 
   /** Writes the outcome if this attempt is still the current one (compare-and-set). */
