@@ -2,6 +2,7 @@ import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
+import { DEFAULT_SHUTDOWN_DRAIN_MS } from './config.js';
 import { JobHeartbeats, heartbeatsOf } from './job-heartbeat.js';
 import { instrumentAgendaJobs } from './metrics/agenda-metrics.js';
 import { JobNotificationChannel } from './job-notification-channel.js';
@@ -120,6 +121,6 @@ export async function handOverJobs(agenda: Agenda, taken: TakenJobs, logger: Log
 }
 
 /** Both shutdown steps, for callers with nothing to do in between (tests, scripts). */
-export async function stopAgenda(agenda: Agenda, logger: Logger, drainMs = 8_000): Promise<void> {
+export async function stopAgenda(agenda: Agenda, logger: Logger, drainMs = DEFAULT_SHUTDOWN_DRAIN_MS): Promise<void> {
   await handOverJobs(agenda, stopTakingJobs(agenda), logger, drainMs);
 }

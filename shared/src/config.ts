@@ -38,6 +38,9 @@ export const mongoUri = z.preprocess(
     .optional(),
 );
 
+/** How long shutdown lets running jobs finish before handing them over, when SHUTDOWN_DRAIN_MS is unset. */
+export const DEFAULT_SHUTDOWN_DRAIN_MS = 8_000;
+
 export const baseEnvSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUnset, z.enum(['development', 'production', 'test']).default('development')),
   LOG_LEVEL: z.preprocess(
@@ -67,7 +70,7 @@ export const baseEnvSchema = z.object({
    * At shutdown, how long running jobs may finish before they are handed over to another worker.
    * At most 10 s, so the process exits within 15 s of SIGTERM.
    */
-  SHUTDOWN_DRAIN_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(10_000).default(8_000)),
+  SHUTDOWN_DRAIN_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(10_000).default(DEFAULT_SHUTDOWN_DRAIN_MS)),
   /** The address the HTTP server binds to; unset: every interface (Node's default). */
   HOST: optionalString,
   /**
