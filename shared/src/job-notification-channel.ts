@@ -1,6 +1,23 @@
 import { MongoChangeStreamNotificationChannel } from '@agendajs/mongo-backend';
 import type { JobStateNotification } from 'agenda';
-import type { Db } from 'mongodb';
+import type { ChangeStreamOptions, Db, Document } from 'mongodb';
+
+/**
+ * The changes to `agendaJobs` that can make a job runnable: a new job, a new run time, or a lock
+ * released (a crashed or stopping process handing its jobs over). A running job's lock, heartbeat
+ * renewals and progress saves are left out: each one used to cost mongod a full-document lookup and
+ * every process an attempt to lock a job, several times per job, for nothing.
+ */
+export const RUNNABLE_JOB_CHANGES: Document = {
+  $match: {
+    $or: [
+      { operationType: { $in: ['insert', 'replace'] } },
+      { operationType: 'update', 'updateDescription.updatedFields.nextRunAt': { $exists: true } },
+      { operationType: 'update', 'updateDescription.updatedFields.lockedAt': { $type: 'null' } },
+      { operationType: 'update', 'updateDescription.removedFields': 'lockedAt' },
+    ],
+  },
+};
 
 /**
  * Agenda's notification channel for one service: MongoDB change streams on the `agendaJobs`
@@ -14,10 +31,24 @@ import type { Db } from 'mongodb';
  */
 export class JobNotificationChannel extends MongoChangeStreamNotificationChannel {
   constructor(db: Db) {
-    super({ db, channelName: 'agenda-jobs' });
+    super({ db: watchingRunnableChangesOnly(db), channelName: 'agenda-jobs' });
   }
 
   async publishState(notification: JobStateNotification): Promise<void> {
     await this.notifyStateHandlers(notification);
   }
+}
+
+/**
+ * The database as the backend's channel uses it (`db.collection(name).watch(pipeline, options)`,
+ * nothing else), with RUNNABLE_JOB_CHANGES first in the pipeline: the channel builds its pipeline
+ * inside `connect()` and has no option for it.
+ */
+function watchingRunnableChangesOnly(db: Db): Db {
+  const view = {
+    collection: (name: string) => ({
+      watch: (pipeline: Document[] = [], options?: ChangeStreamOptions) => db.collection(name).watch([RUNNABLE_JOB_CHANGES, ...pipeline], options),
+    }),
+  };
+  return view as unknown as Db;
 }

@@ -24,6 +24,10 @@ describe('Agenda notification channel', () => {
     worker.define('notified-job', async () => {
       ran.push({ name: 'notified-job', at: Date.now() });
     });
+    worker.define('busy-job', async (job) => {
+      // What a long job does while it runs: progress saves and lock renewals (the heartbeat's touch).
+      for (let step = 1; step <= 5; step++) await job.touch(step * 20);
+    });
     await worker.start();
     // A second Agenda on the same database that defines nothing: like a resolver's process saving a job.
     producer = await createAgenda({ ...options, name: 'producer' });
@@ -63,5 +67,24 @@ describe('Agenda notification channel', () => {
     await eventually(async () => ofThisJob(), (types) => types.includes('complete'), { intervalMs: 10 });
     unsubscribe();
     expect(ofThisJob()).toEqual(expect.arrayContaining(['start', 'success', 'complete']));
+  });
+
+  it('When a job runs, saves its progress and renews its lock, then only its creation notifies the workers', async () => {
+    // Arrange: count what the channel hands to the workers (each notification costs a lock attempt)
+    type Notification = { jobName: string };
+    const channel = (worker as unknown as { notificationChannel: { subscribe(h: (n: Notification) => void): () => void } }).notificationChannel;
+    const notified: Notification[] = [];
+    const unsubscribe = channel.subscribe((n) => notified.push(n));
+
+    // Act
+    await producer.now('busy-job', {});
+    await eventually(async () => (await client.db().collection('agendaJobs').countDocuments({ name: 'busy-job' })), (left) => left === 0, { intervalMs: 10 });
+    // A change the stream would still deliver, so everything before it has been delivered too.
+    await producer.now('notified-job', {});
+    await eventually(async () => notified.filter((n) => n.jobName === 'notified-job').length, (n) => n === 1, { intervalMs: 10 });
+    unsubscribe();
+
+    // Assert: one notification for the busy job (its insert), none for its lock, progress or end
+    expect(notified.filter((n) => n.jobName === 'busy-job')).toHaveLength(1);
   });
 });
