@@ -27,7 +27,7 @@ import { createRgsMetrics } from './rgs-metrics.js';
 import { CLEANUP_KICKOFF_JOB, agendaKickoffScheduler, defineCleanupKickoffJob, scheduleCleanupKickoff } from './entry-points/jobs/cleanup-kickoff.job.js';
 import { agendaRunEventRecorder, defineCleanupRunEventJob } from './entry-points/jobs/cleanup-run-event.job.js';
 import { CLEANUP_ENVIRONMENT_JOB, agendaChainScheduler, defineCleanupEnvironmentJob } from './entry-points/jobs/environment-cleanup.job.js';
-import { agendaDispatchTrigger, defineDispatchToGamesJob, scheduleDispatchToGames } from './entry-points/jobs/outbox-dispatch.job.js';
+import { defineDispatchToGamesJob, localFirstDispatchTrigger, scheduleDispatchToGames } from './entry-points/jobs/outbox-dispatch.job.js';
 
 export interface RgsApp {
   url: string;
@@ -72,7 +72,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     const progress = new RunProgress(models);
     const games = options.gamesClient ?? createGamesClient({ url: config.games.url, apiToken: config.games.apiToken.value, timeoutMs: config.dispatch.timeoutMs });
     const dispatcher = new OutboxDispatcherService({ models, games, settings: config.dispatch, logger: logger.child({ component: 'outbox' }) });
-    const dispatchTrigger = agendaDispatchTrigger(agenda);
+    const dispatchTrigger = localFirstDispatchTrigger(agenda, dispatcher);
     const cleaner = new GameTableCleanupService({ models, withTransaction, dispatchTrigger, logger });
     const chain = new EnvironmentCleanupService({
       models,

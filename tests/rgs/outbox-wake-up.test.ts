@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Types } from 'mongoose';
+import { SENDS_IN_FLIGHT } from '../../rgs/src/domain/outbox-dispatcher.service.js';
 import { CleanupAction, DispatchStatus } from '../../rgs/src/domain/statuses.js';
 import { agendaDispatchTrigger, DISPATCH_TO_GAMES_JOB } from '../../rgs/src/entry-points/jobs/outbox-dispatch.job.js';
 import { useStarted } from '../support/use-started.js';
@@ -16,8 +17,8 @@ describe('the outbox wake-up while a round is running', () => {
   const games = new GatedGamesClient();
   afterEach(() => games.open());
 
-  /** What a slice's transaction writes: one PENDING dispatch, due at once. */
-  const insertPendingSlice = async (rgs: TestRgs): Promise<Types.ObjectId> => {
+  /** What a slice's transaction writes: one PENDING dispatch, due at once (or FAILED, for retryDispatch). */
+  const insertPendingSlice = async (rgs: TestRgs, status: DispatchStatus = DispatchStatus.PENDING): Promise<Types.ObjectId> => {
     const [dispatch] = await rgs.models.Dispatch.create([
       {
         _id: new Types.ObjectId(),
@@ -26,7 +27,7 @@ describe('the outbox wake-up while a round is running', () => {
         actionType: CleanupAction.DELETE,
         boIds: [new Types.ObjectId()],
         archivedAt: new Date('2026-11-25T11:11:11Z'),
-        status: DispatchStatus.PENDING,
+        status,
         nextAttemptAt: new Date(),
       },
     ]);
@@ -126,6 +127,41 @@ describe('the outbox wake-up while a round is running', () => {
       expect(others).toHaveLength(1);
       expect(others[0]!.nextRunAt.getTime()).toBeLessThanOrEqual(Date.now());
       expect((await agendaJobs.findOne({ _id: new Types.ObjectId(roundJobId) }))!.lockedAt).not.toBeNull();
+    });
+  });
+
+  describe('when slices pile up while the round sends an earlier one', () => {
+    const rgs = useStarted(hourLongInterval);
+
+    it(`Then the round sends them ${SENDS_IN_FLIGHT} at a time, not one after another`, async () => {
+      // Arrange: a round holds in Games' call for a first slice; six more commit meanwhile
+      const first = await busyRound(rgs);
+      const backlog = await Promise.all(Array.from({ length: 6 }, () => insertPendingSlice(rgs)));
+
+      // Act: Games answers the first call and holds the next ones
+      games.openOnce();
+
+      // Assert: the round's lanes claim the backlog together: as many calls wait in Games at once as a round may make
+      await eventually(async () => games.waiting.length, (n) => n === SENDS_IN_FLIGHT, { timeoutMs: 5_000 });
+      games.open();
+      await eventually(() => statusesOf(rgs, [first, ...backlog]), (s) => s.length === 7 && s.every((x) => x === 'SENT'), { timeoutMs: 5_000 });
+    });
+  });
+
+  describe('when a slice is queued in this process while its round is in a call to Games', () => {
+    const rgs = useStarted(hourLongInterval);
+
+    it('Then the running round takes it at once, beside the held call', async () => {
+      // Arrange: a round holds in Games' call for a first slice
+      await busyRound(rgs);
+      const failed = await insertPendingSlice(rgs, DispatchStatus.FAILED);
+
+      // Act: a person retries a failed dispatch (the same wake-up as a committed slice)
+      const res = await rgs.gql('mutation Retry($id: ID!) { retryDispatch(id: $id) { id } }', { id: String(failed) });
+      expect(res.body.errors).toBeUndefined();
+
+      // Assert: its call reaches Games while the first is still held (no job, no new round)
+      await eventually(async () => games.waiting.map((c) => c.idempotencyKey), (keys) => keys.includes(String(failed)), { timeoutMs: 2_000 });
     });
   });
 });

@@ -5,6 +5,7 @@ import type { Dispatch } from '../data-access/dispatch.model.js';
 import { GamesRejectedError, type GamesClient } from '../data-access/games.client.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import { backoffDelayMs } from './backoff.js';
+import { ElasticLanes } from './elastic-lanes.js';
 import type { Heartbeat } from './game-table-cleanup.service.js';
 import { DispatchStatus } from './statuses.js';
 
@@ -12,7 +13,7 @@ import { DispatchStatus } from './statuses.js';
 const CLAIM_MARGIN_MS = 5_000;
 
 /**
- * Calls to Games a round keeps in flight at once. One at a time left slices PENDING for seconds
+ * Calls to Games a round keeps in flight at most. One at a time left slices PENDING for seconds
  * while a run wrote them faster than one HTTP call each could send them; each call is claimed on
  * its own, so parallel sends never send one row twice.
  */
@@ -37,6 +38,9 @@ export interface DispatchRound {
  * changes nothing twice: every id reaches Games exactly once in effect.
  */
 export class OutboxDispatcherService {
+  /** The lanes of the round running in this process, if any. */
+  private running: ElasticLanes | null = null;
+
   constructor(
     private readonly deps: {
       models: RgsModels;
@@ -59,8 +63,11 @@ export class OutboxDispatcherService {
     // Games answering again ends every backoff: first a probe when nothing is due, then the first success.
     if (await this.gamesIsBack(roundStart)) await this.endBackoffs(roundStart);
     let recovered = false;
-    const lane = async () => {
+    // A lane that claims a row adds another (a backlog is sent SENDS_IN_FLIGHT at a time), and
+    // `wake` adds one when this process commits a slice; a lane that finds nothing ends.
+    const lanes: ElasticLanes = new ElasticLanes(SENDS_IN_FLIGHT, async () => {
       for (let dispatch = await this.claimNext(roundStart); dispatch; dispatch = await this.claimNext(roundStart)) {
+        lanes.add();
         const outcome = await this.send(dispatch);
         round[outcome] += 1;
         if (outcome === 'sent' && !recovered) {
@@ -69,10 +76,25 @@ export class OutboxDispatcherService {
         }
         await heartbeat();
       }
-    };
-    await Promise.all(Array.from({ length: SENDS_IN_FLIGHT }, lane));
+    });
+    this.running = lanes;
+    try {
+      lanes.add();
+      await lanes.finished();
+    } finally {
+      if (this.running === lanes) this.running = null;
+    }
     if (round.sent + round.retried + round.failed > 0) this.deps.logger.info({ ...round }, 'outbox round done');
     return round;
+  }
+
+  /**
+   * A slice was committed in this process: when a round runs here, it gets a lane that claims the
+   * slice at once (no job to save, no notification to wait for). False when no round runs here; the
+   * caller then wakes the dispatcher through its job.
+   */
+  wake(): boolean {
+    return this.running?.add() ?? false;
   }
 
   /**

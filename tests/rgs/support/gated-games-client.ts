@@ -21,6 +21,14 @@ export class GatedGamesClient extends RecordingGamesClient {
     this.release();
   }
 
+  /** Lets the calls held so far through; the gate stays closed for the next ones. */
+  openOnce(): void {
+    const release = this.release;
+    this.waiting.length = 0;
+    this.close();
+    release();
+  }
+
   override async cleanupGameTables(call: CleanupGameTablesCall) {
     if (this.gate) {
       this.waiting.push(call);

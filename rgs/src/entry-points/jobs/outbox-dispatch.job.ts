@@ -46,3 +46,17 @@ export function agendaDispatchTrigger(agenda: Agenda): DispatchTrigger {
     },
   };
 }
+
+/**
+ * The trigger the cleaner uses: a round running in this process takes the slice at once (see
+ * `OutboxDispatcherService.wake`); otherwise the wake-up job starts a round in whichever process
+ * is free, through the notification channel.
+ */
+export function localFirstDispatchTrigger(agenda: Agenda, dispatcher: OutboxDispatcherService): DispatchTrigger {
+  const throughJob = agendaDispatchTrigger(agenda);
+  return {
+    trigger: async () => {
+      if (!dispatcher.wake()) await throughJob.trigger();
+    },
+  };
+}
