@@ -48,6 +48,7 @@ const rgsEnvSchema = baseEnvSchema.extend({
     z.coerce.number().gt(0, 'must be more than 0').max(1, 'must be at most 1 (a share of the active tables)').default(DEFAULT_MAX_SHARE),
   ),
   CLEANUP_CHAIN_MAX_RETRIES: nonNegativeInt(8),
+  CLEANUP_CHAIN_LINK_MS: nonNegativeInt(60_000),
   DISPATCH_MAX_ATTEMPTS: positiveInt(12),
   DISPATCH_BACKOFF_MS: positiveInt(2_000),
   DISPATCH_BACKOFF_MAX_MS: positiveInt(5 * 60_000),
@@ -90,6 +91,8 @@ export interface RgsConfig extends ServiceConfig {
      * failure on the run, so the run can end and free the one active-run slot (default 8, ~20 min).
      */
     chainMaxRetries: number;
+    /** How long one chain link goes on to the next server itself before queueing the next link (default 60 000 ms; 0: one link per server). */
+    chainLinkMs: number;
   };
   dispatch: DispatchSettings;
 }
@@ -115,6 +118,7 @@ export function loadRgsConfig(env: NodeJS.ProcessEnv): RgsConfig {
       trafficLookbackDays: parsed.TRAFFIC_LOOKBACK_DAYS,
       maxShare: parsed.CLEANUP_MAX_SHARE,
       chainMaxRetries: parsed.CLEANUP_CHAIN_MAX_RETRIES,
+      chainLinkMs: parsed.CLEANUP_CHAIN_LINK_MS,
     },
     dispatch: {
       maxAttempts: parsed.DISPATCH_MAX_ATTEMPTS,

@@ -59,7 +59,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     const models = registerRgsModels(conn, { gameTablePlugins: options.gameTablePlugins });
     await ensureCollections(conn);
     const withTransaction = transactionRunner(conn);
-    const metrics = createRgsMetrics(models);
+    const { registry: metrics, chainTimings } = createRgsMetrics(models);
     const agenda = await createAgenda({
       db: conn.db!,
       name: `rgs-${process.pid}`,
@@ -81,6 +81,8 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
       scheduler: agendaChainScheduler(agenda),
       logger,
       trafficLookbackDays: config.cleanup.trafficLookbackDays,
+      linkMs: config.cleanup.chainLinkMs,
+      timings: chainTimings,
     });
     const { timeZone, trafficLookbackDays, maxShare } = config.cleanup;
     const planner = new CleanupPlanService({ models, timeZone, trafficLookbackDays, maxShare, clock: options.clock });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Job } from 'agenda';
 import { CLEANUP_ENVIRONMENT_JOB } from '../../rgs/src/entry-points/jobs/environment-cleanup.job.js';
 import { eventually } from '../support/eventually.js';
 import { capturedLogger } from './support/captured-logs.js';
@@ -117,6 +118,26 @@ describe('the per-environment cleanup chain', () => {
     expect(chained).not.toContain(String(nothingToDo._id));
     // Housekeeping: the chains' links, all succeeded, leave no job behind.
     await eventually(() => rgs.agenda.queryJobs({ name: CLEANUP_ENVIRONMENT_JOB, data: { runId } }), (links) => links.total === 0);
+  });
+
+  it('When an environment has several servers, then one link cleans them one after another, without a job hand-off between them', async () => {
+    // Arrange
+    const environment = await seedEnvironment(rgs.models, ['EUR']);
+    for (const name of ['a1', 'a2', 'a3']) await seedTables(rgs.models, (await seedServer(rgs.models, environment._id, { name }))._id, { noTraffic: 1 });
+    const links: unknown[] = [];
+    const record = (job: Job) => {
+      if ((job.attrs.data as { environmentId?: string }).environmentId === String(environment._id)) links.push(job.attrs.data);
+    };
+    rgs.agenda.on(`start:${CLEANUP_ENVIRONMENT_JOB}`, record);
+
+    // Act
+    const runId = await startCleanup(rgs, String(environment._id));
+    const run = await waitForRun(rgs, runId, allSent);
+    rgs.agenda.off(`start:${CLEANUP_ENVIRONMENT_JOB}`, record);
+
+    // Assert: every server cleaned and recorded, by the first link alone (CLEANUP_CHAIN_LINK_MS is 60 s by default)
+    expect(run).toMatchObject({ status: 'COMPLETED', serversTotal: 3, serversDone: 3, deletedCount: 3 });
+    expect(links).toEqual([expect.objectContaining({ afterServerId: null })]);
   });
 
   it('When a server has more than 500 candidates, then each slice of at most 500 becomes one outbox row with the same archivedAt', async () => {

@@ -7,7 +7,8 @@ import { allSent, startCleanup, waitForRun } from '../rgs/support/runs.js';
 import { seedEnvironment, seedServer, seedTables } from '../rgs/support/seed.js';
 
 describe('the Agenda jobs of a cleanup, as Agendash shows them', () => {
-  const { games, rgs } = useConnectedServices();
+  // A link per server (CLEANUP_CHAIN_LINK_MS=0), so the second link names the server before it.
+  const { games, rgs } = useConnectedServices({ CLEANUP_CHAIN_LINK_MS: '0' });
 
   it('When a cleanup runs, then each job names its run, environment, previous server or operation, so an operator can find it', async () => {
     // Arrange
@@ -31,7 +32,7 @@ describe('the Agenda jobs of a cleanup, as Agendash shows them', () => {
     expect(dataOf('cleanup-kickoff')).toContainEqual({ runId, trigger: 'started' });
     expect(dataOf('cleanup-environment').filter((data) => data.runId === runId)).toEqual([
       { runId, environmentId: String(environment._id), environment: environment.name, afterServerId: null, afterServer: null },
-      { runId, environmentId: String(environment._id), environment: environment.name, afterServerId: String(server._id), afterServer: 'srv-readable' },
+      { runId, environmentId: String(environment._id), environment: environment.name, afterServerId: String(server._id), afterServer: 'srv-readable', queuedAt: expect.any(String) },
     ]);
     // Assert: Games — the worker's job names its operation, action and size
     const workers = await eventually(async () => dataOf('cleanup-game-tables').filter((data) => data.operationId === operationId), (jobs) => jobs.length > 0);

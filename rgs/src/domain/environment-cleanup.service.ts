@@ -3,18 +3,19 @@ import { JobLockLostError } from '../../../shared/src/job-heartbeat.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import { isTransientInfrastructureError } from '../../../shared/src/mongo/transient-error.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
+import { UNTIMED, type ChainTimings } from './chain-timings.js';
 import type { GameTableCleanupService, Heartbeat } from './game-table-cleanup.service.js';
-import { nextQualifyingServer, type EnvironmentRecord } from './qualifying-servers.js';
-import type { RunProgress } from './run-progress.js';
+import { nextQualifyingServer, type EnvironmentRecord, type ServerRecord } from './qualifying-servers.js';
+import type { RunProgress, RunRecord } from './run-progress.js';
 import { trafficSince } from './traffic-window.js';
 
-/** Queues the next link of an environment's chain (the `cleanup-environment` job). */
 /** A record's id and name: jobs carry both, so a person reading them (Agendash) knows which. */
 export interface NamedRef {
   _id: Types.ObjectId;
   name: string;
 }
 
+/** Queues the next link of an environment's chain (the `cleanup-environment` job). */
 export interface ChainScheduler {
   /** Idempotent per position: the link after `afterServerId` is queued at most once. */
   enqueueEnvironment(runId: Types.ObjectId, environment: NamedRef, afterServer: NamedRef | null): Promise<void>;
@@ -23,13 +24,16 @@ export interface ChainScheduler {
 export interface ChainLink {
   runId: Types.ObjectId;
   environmentId: Types.ObjectId;
+  /** When the previous link queued this one (after recording its last server); unknown for the first. */
+  queuedAt?: Date | null;
 }
 
 /**
- * One link of an environment's chain: cleans the next qualifying server after the last one done,
- * records the outcome and queues the next link. A failing server is logged and recorded on the run,
- * and the chain moves on; only an infrastructure failure (recording progress) stops a link, and
- * Agenda retries it from where the run says it stands.
+ * One link of an environment's chain: cleans the qualifying servers after the last one done, one at
+ * a time, recording each outcome on the run, and after CLEANUP_CHAIN_LINK_MS queues the next link.
+ * A failing server is logged and recorded on the run, and the chain moves on; only an
+ * infrastructure failure (recording progress) or a lost lock stops a link, and Agenda (or the
+ * worker now holding it) redoes it from where the run says it stands.
  */
 export class EnvironmentCleanupService {
   constructor(
@@ -40,10 +44,14 @@ export class EnvironmentCleanupService {
       scheduler: ChainScheduler;
       logger: Logger;
       trafficLookbackDays: number | undefined;
+      /** CLEANUP_CHAIN_LINK_MS: after this long a link queues its successor instead of going on (0: after each server). */
+      linkMs: number;
+      timings?: ChainTimings;
     },
   ) {}
 
   async step(link: ChainLink, heartbeat: Heartbeat = async () => {}): Promise<void> {
+    const linkStarted = Date.now();
     const log = this.deps.logger.child({ runId: String(link.runId), environmentId: String(link.environmentId) });
     const run = await this.deps.progress.get(link.runId);
     const position = run?.environments.find((e) => e.environmentId.equals(link.environmentId));
@@ -52,15 +60,40 @@ export class EnvironmentCleanupService {
       return;
     }
     const environment = await this.deps.models.Environment.findById(link.environmentId).lean<EnvironmentRecord>();
-    const server = environment && (await nextQualifyingServer(this.deps.models, environment, position.lastServerId));
-    if (!environment || !server) {
-      log.info({ serversDone: run.serversDone }, 'environment chain finished');
-      await this.deps.progress.environmentDone(link.runId, link.environmentId);
-      return;
+    let previous = position.lastServerId;
+    let upcoming = environment && prefetched(nextQualifyingServer(this.deps.models, environment, previous));
+    let previousDoneAt = link.queuedAt?.getTime() ?? null;
+    for (;;) {
+      const server = await upcoming;
+      if (server && previousDoneAt !== null) (this.deps.timings ?? UNTIMED).handOff(Date.now() - previousDoneAt);
+      if (!environment || !server) {
+        log.info({ serversDone: run.serversDone }, 'environment chain finished');
+        await this.deps.progress.environmentDone(link.runId, link.environmentId);
+        return;
+      }
+      // The next server is looked up while this one is cleaned: the hand-off waits for nothing.
+      upcoming = prefetched(nextQualifyingServer(this.deps.models, environment, server._id));
+      const failure = await this.cleanOne(link, run, environment, server, heartbeat, log);
+      const moved = await this.deps.progress.serverDone(link.runId, link.environmentId, previous, server._id, failure);
+      if (!moved) {
+        log.warn({ serverId: String(server._id) }, 'another link already recorded this server; not going on');
+        return;
+      }
+      previous = server._id;
+      previousDoneAt = Date.now();
+      // A link goes on by itself for a while (no job hand-off, no notification round trip between
+      // servers), then queues its successor: links stay bounded and show the chain's progress.
+      if (Date.now() - linkStarted >= this.deps.linkMs) {
+        await this.deps.scheduler.enqueueEnvironment(link.runId, environment, server);
+        return;
+      }
+      // Between servers, as after every slice: stops here once the lock is lost or handed over.
+      await heartbeat();
     }
+  }
 
-    const serverLog = log.child({ serverId: String(server._id) });
-    let failure: string | null = null;
+  /** Cleans one server; returns why it failed (the chain goes on), or null. Lost locks and outages are thrown. */
+  private async cleanOne(link: ChainLink, run: RunRecord, environment: EnvironmentRecord, server: ServerRecord, heartbeat: Heartbeat, log: Logger): Promise<string | null> {
     try {
       await this.deps.cleaner.cleanServer({
         runId: link.runId,
@@ -69,19 +102,14 @@ export class EnvironmentCleanupService {
         archivedAt: run.archivedAt,
         trafficSince: trafficSince(new Date(), this.deps.trafficLookbackDays),
       }, heartbeat);
+      return null;
     } catch (err) {
       // Neither a lost lock nor a MongoDB outage or failover is the server's fault: the link fails
       // and is redone (by the worker now holding it, or by Agenda's retry), instead of skipping the server.
       if (err instanceof JobLockLostError || isTransientInfrastructureError(err)) throw err;
-      failure = `server ${server.name} (${String(server._id)}): ${err instanceof Error ? err.message : String(err)}`;
-      serverLog.error({ err }, 'server cleanup failed; the chain continues with the next server');
+      log.child({ serverId: String(server._id) }).error({ err }, 'server cleanup failed; the chain continues with the next server');
+      return `server ${server.name} (${String(server._id)}): ${err instanceof Error ? err.message : String(err)}`;
     }
-    const moved = await this.deps.progress.serverDone(link.runId, link.environmentId, position.lastServerId, server._id, failure);
-    if (!moved) {
-      serverLog.warn('another link already recorded this server; not queueing a second successor');
-      return;
-    }
-    await this.deps.scheduler.enqueueEnvironment(link.runId, environment, server);
   }
 
   /**
@@ -95,4 +123,10 @@ export class EnvironmentCleanupService {
     const ended = await this.deps.progress.environmentGivenUp(link.runId, link.environmentId, reason);
     if (ended) log.error({ err, failedAttempts }, 'environment chain given up after its retries; recorded on the run');
   }
+}
+
+/** A lookup started ahead of its use: awaited later, and never an unhandled rejection if the link stops first. */
+function prefetched<T>(lookup: Promise<T>): Promise<T> {
+  lookup.catch(() => {});
+  return lookup;
 }

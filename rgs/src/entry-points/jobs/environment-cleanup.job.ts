@@ -11,13 +11,16 @@ export interface CleanupEnvironmentJobData {
   environmentId: string;
   /** The server the previous link finished; null for the first link. Makes each link unique. */
   afterServerId: string | null;
+  /** When the previous link queued this one (ISO time), to time the hand-off; absent for the first link. */
+  queuedAt?: string;
   /** Names, for a person reading the job in Agendash (the ids above are what the job uses). */
   environment?: string;
   afterServer?: string | null;
 }
 
 /**
- * One link of an environment's chain per job. The job heartbeat renews the lock on a timer, so it
+ * One link of an environment's chain per job: it cleans servers one after another for up to
+ * CLEANUP_CHAIN_LINK_MS, then queues the next link. The job heartbeat renews the lock on a timer, so it
  * never expires while a big server is being cleaned; the link checks its lease after every slice. Server failures are handled inside the link; a link
  * fails only when progress cannot be recorded, and Agenda retries it with backoff; after the last
  * retry the environment is given up and recorded on the run (see EnvironmentCleanupService.giveUp).
@@ -29,8 +32,9 @@ export function defineCleanupEnvironmentJob(
   heartbeatsOf(agenda).define<CleanupEnvironmentJobData>(
     CLEANUP_ENVIRONMENT_JOB,
     async (job, lease) => {
-      const { runId, environmentId } = job.attrs.data;
-      await deps.chain.step({ runId: new Types.ObjectId(runId), environmentId: new Types.ObjectId(environmentId) }, lease.checkpoint);
+      const { runId, environmentId, queuedAt } = job.attrs.data;
+      const link = { runId: new Types.ObjectId(runId), environmentId: new Types.ObjectId(environmentId), queuedAt: queuedAt ? new Date(queuedAt) : null };
+      await deps.chain.step(link, lease.checkpoint);
     },
     {
       // One link per environment of the shape at once: a chain waiting for a free slot is
@@ -59,6 +63,7 @@ export function agendaChainScheduler(agenda: Agenda): ChainScheduler {
         afterServerId: afterServer && String(afterServer._id),
         environment: environment.name,
         afterServer: afterServer?.name ?? null,
+        ...(afterServer ? { queuedAt: new Date().toISOString() } : {}),
       };
       await agenda
         .create<CleanupEnvironmentJobData>(CLEANUP_ENVIRONMENT_JOB, data)
