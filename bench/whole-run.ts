@@ -10,7 +10,7 @@ import { createServiceIndexes, seedWholeRun, type SeededShape } from './whole-ru
 
 type Db = mongo.Db;
 
-const TOKEN = 'bench-token';
+const TOKEN = 'bench-token-not-a-secret';
 const DASH = { user: 'bench', password: 'bench-dash-password' };
 const POLL_MS = 100;
 
@@ -23,9 +23,13 @@ export interface WholeRunResult {
   /** Raw time ÷ project time: 1 means as fast as the raw script. */
   ratio: number;
   peakRssMb: { games: number; rgs: number };
+  /** CPU time of each service process over its whole life (start-up included), and of the raw script, in ms. */
+  cpuMs: { games: number; rgs: number; raw: number };
   aborted: { project: TxnShare; raw: TxnShare };
-  /** p50 of the gap between a server's last slice and the next server's first slice in a chain (ms): an upper bound of the hand-off (it includes classifying the next server). */
-  chainHandOffP50: number;
+  /** The chains' hand-off between servers (one recorded done, the next started), from RGS's `rgs_chain_handoff_seconds`: the bucket bound its p50 falls in (ms). */
+  chainHandOff: { p50AtMostMs: number; count: number };
+  /** p50 of the gap between a server's last slice and the next server's first slice in a chain (ms): the hand-off plus classifying the next server up to its first slice. */
+  serverGapP50: number;
   /** p50 of a Games operation's wait from the request to its worker start (ms). */
   requestToWorkerP50: number;
   /** The longest a dispatch stayed PENDING after its slice committed (ms). */
@@ -37,6 +41,10 @@ export interface TxnShare {
   started: number;
   aborted: number;
   share: number;
+  /** CPU time mongod spent meanwhile (ms): what the database did for it, whatever the clock says. */
+  mongodCpuMs: number;
+  /** What mongod did meanwhile: commands by name, documents read and written, keys scanned (BENCH_DIAG prints it). */
+  work: Record<string, number>;
 }
 
 /** A service from the build as its own process, so its memory is its own. */
@@ -57,6 +65,10 @@ class ServiceProcess {
   peakRssMb(): number {
     const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
     return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  }
+
+  cpuMs(): number {
+    return cpuMsOf(this.child.pid!);
   }
 
   async waitHealthy(url: string, deadline: number): Promise<void> {
@@ -89,15 +101,38 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function transactions(conn: Connection): Promise<{ started: number; aborted: number }> {
+/** mongod's counters the scenario compares: transactions, its CPU time, and the work it did (commands, documents, keys). */
+async function serverCounters(conn: Connection): Promise<{ started: number; aborted: number; mongodCpuMs: number; work: Record<string, number> }> {
   const status = await conn.db!.admin().command({ serverStatus: 1 });
-  return { started: Number(status.transactions.totalStarted), aborted: Number(status.transactions.totalAborted) };
+  const work: Record<string, number> = {
+    keysScanned: Number(status.metrics.queryExecutor.scanned),
+    docsScanned: Number(status.metrics.queryExecutor.scannedObjects),
+  };
+  for (const [name, value] of Object.entries(status.metrics.document as Record<string, unknown>)) work[`docs.${name}`] = Number(value);
+  for (const [name, counts] of Object.entries(status.metrics.commands as Record<string, { total?: unknown }>)) {
+    if (counts?.total !== undefined) work[`commands.${name}`] = Number(counts.total);
+  }
+  return { started: Number(status.transactions.totalStarted), aborted: Number(status.transactions.totalAborted), mongodCpuMs: cpuMsOf(Number(status.pid)), work };
 }
 
-const share = (before: { started: number; aborted: number }, after: { started: number; aborted: number }): TxnShare => {
+/** CPU time (user + system) a local process has used so far, in ms; 0 where /proc is missing. */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+type ServerCounters = Awaited<ReturnType<typeof serverCounters>>;
+
+const share = (before: ServerCounters, after: ServerCounters): TxnShare => {
   const started = after.started - before.started;
   const aborted = after.aborted - before.aborted;
-  return { started, aborted, share: started === 0 ? 0 : aborted / started };
+  const work = Object.fromEntries(Object.entries(after.work).map(([name, value]) => [name, value - (before.work[name] ?? 0)]).filter(([, delta]) => delta !== 0));
+  return { started, aborted, share: started === 0 ? 0 : aborted / started, mongodCpuMs: after.mongodCpuMs - before.mongodCpuMs, work };
 };
 
 const p50 = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
@@ -132,7 +167,7 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
     await rgs.waitHealthy(rgsUrl, deadline);
 
     // The project: one run through both services.
-    const txBefore = await transactions(conn);
+    const txBefore = await serverCounters(conn);
     const requestedAt = Date.now();
     const res = await fetch(`${rgsUrl}/graphql`, {
       method: 'POST',
@@ -154,8 +189,10 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       }
       await sleep(POLL_MS);
     }
-    const txProject = share(txBefore, await transactions(conn));
+    const txProject = share(txBefore, await serverCounters(conn));
     const peakRssMb = { games: games.peakRssMb(), rgs: rgs.peakRssMb() };
+    const chainHandOff = histogramP50(await (await fetch(`${rgsUrl}/metrics`)).text(), 'rgs_chain_handoff_seconds');
+    const cpuMs = { games: games.cpuMs(), rgs: rgs.cpuMs() };
 
     const run = (await db(names.rgs).collection('cleanupruns').findOne({ _id: runId }))!;
     const dispatches = await db(names.rgs).collection('dispatches').find({ runId }, { projection: { serverId: 1, boIds: 1, createdAt: 1, sentAt: 1 } }).sort({ _id: 1 }).toArray();
@@ -169,11 +206,13 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
     };
 
     // The raw script, same logical work on the identical copy.
-    const rawBefore = await transactions(conn);
+    const rawBefore = await serverCounters(conn);
     const rawStarted = Date.now();
+    const benchCpu = process.cpuUsage();
     await rawWholeRun(client, db(names.rawRgs), db(names.rawGames));
     const rawMs = Date.now() - rawStarted;
-    const txRaw = share(rawBefore, await transactions(conn));
+    const rawCpu = process.cpuUsage(benchCpu);
+    const txRaw = share(rawBefore, await serverCounters(conn));
 
     return {
       shape,
@@ -181,8 +220,10 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       rawMs,
       ratio: rawMs / phases.gamesDone,
       peakRssMb,
+      cpuMs: { ...cpuMs, raw: Math.round((rawCpu.user + rawCpu.system) / 1000) },
       aborted: { project: txProject, raw: txRaw },
-      chainHandOffP50: p50(handOffGaps(dispatches, await db(names.rgs).collection('servers').find().sort({ _id: 1 }).toArray())),
+      chainHandOff,
+      serverGapP50: p50(handOffGaps(dispatches, await db(names.rgs).collection('servers').find().sort({ _id: 1 }).toArray())),
       requestToWorkerP50: p50(operations.map((o) => o.startedAt.getTime() - o.createdAt.getTime())),
       maxPendingMs: Math.max(0, ...dispatches.map((d) => d.sentAt.getTime() - d.createdAt.getTime())),
       correct: await nothingLostOrDoubled(db(names.rgs), db(names.games), shape, dispatches),
@@ -192,6 +233,14 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
     await games.stop();
     for (const name of Object.values(names)) await db(name).dropDatabase();
   }
+}
+
+/** The upper bound (ms) of the bucket holding a Prometheus histogram's median, and its count. */
+function histogramP50(exposition: string, name: string): { p50AtMostMs: number; count: number } {
+  const buckets = [...exposition.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} (\\d+)$`, 'gm'))].map((m) => ({ le: Number(m[1]), count: Number(m[2]) }));
+  const count = buckets.at(-1)?.count ?? 0;
+  const median = buckets.find((b) => b.count >= count / 2);
+  return { p50AtMostMs: count === 0 || !median ? 0 : median.le * 1000, count };
 }
 
 /** Per environment chain, the gap between the last slice of a server and the first of the next. */
