@@ -36,7 +36,7 @@ export interface GamesAppOptions {
   logger: Logger;
   /** Extra GameTable callbacks (tests use one that throws for a chosen id). */
   gameTablePlugins?: SchemaPlugin[];
-  /** Run the Agenda workers in this process (default true). */
+  /** Run the Agenda workers in this process (default: the config's `runJobs`, RUN_JOBS). */
   workers?: boolean;
 }
 
@@ -70,7 +70,7 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
 
     defineCleanupGameTablesWorker(agenda, { archiver, logger, lockLifetimeMs: config.cleanup.lockLifetimeMs });
     await scheduleIntegrationMessageRetention(agenda, { retention, db: conn.db! });
-    if (options.workers !== false) {
+    if ((options.workers ?? config.runJobs)) {
       await agenda.start();
       await cleanupRequests.requeueReceived();
     }

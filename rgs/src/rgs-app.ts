@@ -45,7 +45,7 @@ export interface RgsAppOptions {
   gamesClient?: GamesClient;
   /** Extra GameTable callbacks (tests use one that fails for a chosen server). */
   gameTablePlugins?: SchemaPlugin[];
-  /** Run the Agenda workers in this process (default true). */
+  /** Run the Agenda workers in this process (default: the config's `runJobs`, RUN_JOBS). */
   workers?: boolean;
   /** The current time, for "today" (default: the system clock). */
   clock?: () => Date;
@@ -109,7 +109,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     defineCleanupRunEventJob(agenda);
     await scheduleDispatchToGames(agenda, { intervalMs: config.dispatch.intervalMs });
     await scheduleCleanupKickoff(agenda, { cron: config.cleanup.cron, timeZone: config.cleanup.timeZone });
-    if (options.workers !== false) await agenda.start();
+    if ((options.workers ?? config.runJobs)) await agenda.start();
 
     const retries = new DispatchRetryService({ models, dispatchTrigger, logger });
     const runJobStalled = stalledJobCheck(conn.db!, { jobNames: [CLEANUP_KICKOFF_JOB, CLEANUP_ENVIRONMENT_JOB], dataKey: 'runId', lockLifetimeMs });

@@ -61,6 +61,8 @@ export const baseEnvSchema = z.object({
   PATH: optionalString,
   /** How often Agenda polls for due jobs. */
   AGENDA_PROCESS_EVERY_MS: positiveInt(2_000),
+  /** `false`: this process serves its API, Agendash and /metrics but runs no jobs (an API process beside worker processes). */
+  RUN_JOBS: optionalFlag,
   /**
    * Lock lifetime of a service's jobs: how long a crashed process's job waits for another worker.
    * Running jobs renew it on a timer (a third of it), so it need not cover the longest job.
@@ -164,6 +166,11 @@ export interface ServiceConfig {
   /** The bearer token `GET /metrics` requires; undefined: /metrics is open. */
   metricsToken: string | undefined;
   agendaProcessEveryMs: number;
+  /**
+   * Whether this process runs the service's Agenda jobs (RUN_JOBS, default true). An API-only
+   * process still queues jobs; worker processes of the same service run them.
+   */
+  runJobs: boolean;
   /** Default lock lifetime of the service's Agenda jobs, in milliseconds. */
   jobLockLifetimeMs: number;
   /** How long shutdown lets running jobs finish before handing them over, in milliseconds. */
@@ -191,6 +198,7 @@ export function resolveServiceConfig(
     dash: resolveDashCredentials(env),
     metricsToken: env.METRICS_TOKEN,
     agendaProcessEveryMs: env.AGENDA_PROCESS_EVERY_MS,
+    runJobs: env.RUN_JOBS ?? true,
     jobLockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     embedded: { binary: env.MONGOMS_SYSTEM_BINARY, searchPath: env.PATH, dataDir: env.DATA_DIR, port: env.EMBEDDED_MONGO_PORT },

@@ -27,6 +27,7 @@ export function serviceBanner(name: string, url: string, config: ServiceConfig, 
     `${pad('health')}${url}/health`,
     `${pad('metrics')}${url}/metrics${config.metricsToken ? '   (Bearer METRICS_TOKEN)' : ''}`,
     `${pad('API token')}${config.apiToken.isDefault ? `Bearer ${config.apiToken.value}  (development default; set ${tokenVariable})` : `from ${tokenVariable}`}`,
+    ...(config.runJobs ? [] : [`${pad('jobs')}not run here (RUN_JOBS=false): queued for this service's worker processes`]),
   ];
 }
 

@@ -23,10 +23,10 @@ interface ComposeService {
 describe('docker-compose.yml and the Dockerfile', () => {
   const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
   const dockerfile = readFileSync('Dockerfile', 'utf8');
-  const { games, rgs, mongo } = compose.services;
+  const { games, rgs, mongo, 'games-worker': gamesWorker } = compose.services;
 
   it('When the compose file is read, then Games and RGS are built from the Dockerfile and run its compiled entry points as the node user', () => {
-    for (const service of [games!, rgs!]) {
+    for (const service of [games!, gamesWorker!, rgs!]) {
       expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile', target: 'runtime' });
       expect(service.user).toBe('node');
       expect(service.volumes ?? []).toEqual([]); // no source mounted: the image is what runs
@@ -50,6 +50,14 @@ describe('docker-compose.yml and the Dockerfile', () => {
     const rgsConfig = loadRgsConfig(withDefaults(rgs!.environment!));
     expect(gamesConfig).toMatchObject({ port: 4001, mongoUri: 'mongodb://mongo:27017/games?replicaSet=rs0' });
     expect(rgsConfig).toMatchObject({ port: 4000, mongoUri: 'mongodb://mongo:27017/rgs?replicaSet=rs0', games: { url: 'http://games:4001' } });
+  });
+
+  it('When the compose file is read, then Games\' API queues operations and a worker process of its own, on the same database, runs them', () => {
+    const api = loadGamesConfig(withDefaults(games!.environment!));
+    const worker = loadGamesConfig(withDefaults(gamesWorker!.environment!));
+    expect(api.runJobs).toBe(false);
+    expect(worker).toMatchObject({ runJobs: true, mongoUri: api.mongoUri });
+    expect(gamesWorker!.healthcheck!.test.join(' ')).toContain('/health');
   });
 
   it('When the Dockerfile is read, then it builds in one stage and runs production dependencies only, as a non-root user, in another', () => {
