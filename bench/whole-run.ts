@@ -22,9 +22,10 @@ export interface WholeRunResult {
   rawMs: number;
   /** Raw time ÷ project time: 1 means as fast as the raw script. */
   ratio: number;
-  peakRssMb: { games: number; rgs: number };
+  /** Peak RSS of each process (the Games worker process only with the split topology). */
+  peakRssMb: { games: number; gamesWorker?: number; rgs: number };
   /** CPU time of each service process over its whole life (start-up included), and of the raw script, in ms. */
-  cpuMs: { games: number; rgs: number; raw: number };
+  cpuMs: { games: number; gamesWorker?: number; rgs: number; raw: number };
   aborted: { project: TxnShare; raw: TxnShare };
   /** The chains' hand-off between servers (one recorded done, the next started), from RGS's `rgs_chain_handoff_seconds`: the bucket bound its p50 falls in (ms). */
   chainHandOff: { p50AtMostMs: number; count: number };
@@ -52,7 +53,11 @@ class ServiceProcess {
   private readonly child: ChildProcess;
   private output = '';
 
+  /** The port it serves on (from GAMES_PORT or RGS_PORT). */
+  readonly port: string | undefined;
+
   constructor(entry: string, env: Record<string, string>) {
+    this.port = env.GAMES_PORT ?? env.RGS_PORT;
     // BENCH_CPU_PROF=<dir>: each service writes a CPU profile there when it stops (node --cpu-prof).
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     this.child = spawn(process.execPath, [...profile, resolve(process.cwd(), 'dist', entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -154,9 +159,12 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
   const gamesPort = await freePort();
   const rgsPort = await freePort();
   const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DASH_USER: DASH.user, DASH_PASSWORD: DASH.password };
-  const games = new ServiceProcess('games/src/main.js', {
-    ...common, GAMES_PORT: String(gamesPort), GAMES_MONGODB_URI: uri(names.games), GAMES_API_TOKEN: TOKEN, CLEANUP_BATCH_PAUSE_MS: '0',
-  });
+  const gamesEnv = { ...common, GAMES_MONGODB_URI: uri(names.games), GAMES_API_TOKEN: TOKEN, CLEANUP_BATCH_PAUSE_MS: '0' };
+  // The README's production topology: Games' API in one process, its worker in another, so the
+  // archive's CPU work never delays a request (BENCH_GAMES_PROCESSES=1: one process does both).
+  const split = process.env.BENCH_GAMES_PROCESSES !== '1';
+  const games = new ServiceProcess('games/src/main.js', { ...gamesEnv, GAMES_PORT: String(gamesPort), ...(split ? { RUN_JOBS: 'false' } : {}) });
+  const gamesWorker = split ? new ServiceProcess('games/src/main.js', { ...gamesEnv, GAMES_PORT: String(await freePort()) }) : null;
   const rgs = new ServiceProcess('rgs/src/main.js', {
     ...common, RGS_PORT: String(rgsPort), RGS_MONGODB_URI: uri(names.rgs), RGS_API_TOKEN: TOKEN, GAMES_URL: `http://127.0.0.1:${gamesPort}`, GAMES_API_TOKEN: TOKEN,
   });
@@ -164,6 +172,7 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
     const gamesUrl = `http://127.0.0.1:${gamesPort}`;
     const rgsUrl = `http://127.0.0.1:${rgsPort}`;
     await games.waitHealthy(gamesUrl, deadline);
+    await gamesWorker?.waitHealthy(`http://127.0.0.1:${gamesWorker.port}`, deadline);
     await rgs.waitHealthy(rgsUrl, deadline);
 
     // The project: one run through both services.
@@ -190,9 +199,9 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       await sleep(POLL_MS);
     }
     const txProject = share(txBefore, await serverCounters(conn));
-    const peakRssMb = { games: games.peakRssMb(), rgs: rgs.peakRssMb() };
+    const peakRssMb = { games: games.peakRssMb(), rgs: rgs.peakRssMb(), ...(gamesWorker ? { gamesWorker: gamesWorker.peakRssMb() } : {}) };
     const chainHandOff = histogramP50(await (await fetch(`${rgsUrl}/metrics`)).text(), 'rgs_chain_handoff_seconds');
-    const cpuMs = { games: games.cpuMs(), rgs: rgs.cpuMs() };
+    const cpuMs = { games: games.cpuMs(), rgs: rgs.cpuMs(), ...(gamesWorker ? { gamesWorker: gamesWorker.cpuMs() } : {}) };
 
     const run = (await db(names.rgs).collection('cleanupruns').findOne({ _id: runId }))!;
     const dispatches = await db(names.rgs).collection('dispatches').find({ runId }, { projection: { serverId: 1, boIds: 1, createdAt: 1, sentAt: 1 } }).sort({ _id: 1 }).toArray();
@@ -204,6 +213,11 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       allSent: Math.max(0, ...dispatches.map((d) => since(d.sentAt))),
       gamesDone: Math.max(0, ...operations.map((o) => since(o.finishedAt))),
     };
+
+    if (process.env.BENCH_DIAG) {
+      const pending = dispatches.map((d) => ({ at: since(d.createdAt), ms: d.sentAt.getTime() - d.createdAt.getTime() })).sort((a, b) => a.at - b.at);
+      console.log(`    PENDING (ms) by commit time (ms since startCleanup): ${pending.map((p) => `${p.at}:${p.ms}`).join(' ')}`);
+    }
 
     // The raw script, same logical work on the identical copy.
     const rawBefore = await serverCounters(conn);
@@ -231,6 +245,7 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
   } finally {
     await rgs.stop();
     await games.stop();
+    await gamesWorker?.stop();
     for (const name of Object.values(names)) await db(name).dropDatabase();
   }
 }
