@@ -7,7 +7,8 @@ import { claimActiveRun, describeScope, sameScope } from './active-run.js';
 import { archivedAtFor } from './archived-at.js';
 import { needsApproval, overLimit } from './blast-radius.js';
 import { NO_QUALIFYING_SERVER } from './cleanup-eligibility.js';
-import type { CleanupPlanService } from './cleanup-plan.service.js';
+import type { CleanupPlan, CleanupPlanService } from './cleanup-plan.service.js';
+import { ElasticLanes } from './elastic-lanes.js';
 import type { ChainScheduler } from './environment-cleanup.service.js';
 import type { Heartbeat } from './game-table-cleanup.service.js';
 import { ActiveRunConflictError, EnvironmentNotFoundError } from './errors.js';
@@ -15,6 +16,9 @@ import { countQualifyingServers, type EnvironmentRecord } from './qualifying-ser
 import type { RunAudit } from './run-audit.js';
 import type { RunProgress, RunRecord } from './run-progress.js';
 import { RunStatus } from './statuses.js';
+
+/** Environments planned at once by a kickoff. */
+const PLANNING_LANES = 4;
 
 /** Why a kickoff is queued: a new run, or one a person approved. Part of the job's unique key. */
 export type KickoffTrigger = 'started' | 'approved';
@@ -135,12 +139,12 @@ export class CleanupKickoffService {
     const runId = String(run._id);
     const planned: PlannedEnvironment[] = [];
     const skipped: SkippedEnvironment[] = [];
-    const cursor = this.deps.models.Environment.find(run.environmentId ? { _id: run.environmentId } : {})
+    const environments = await this.deps.models.Environment.find(run.environmentId ? { _id: run.environmentId } : {})
       .sort({ _id: 1 })
-      .lean<EnvironmentRecord[]>()
-      .cursor();
-    for await (const environment of cursor) {
-      const plan = await this.deps.planner.planFor(environment, null);
+      .lean<EnvironmentRecord[]>();
+    const plans = await this.planEach(environments, heartbeat);
+    for (const [index, environment] of environments.entries()) {
+      const plan = plans[index]!;
       const removals = plan.toDeleteCount + plan.toArchiveCount;
       const reason = plan.skippedReason ?? (removals === 0 ? NO_QUALIFYING_SERVER : null);
       if (reason) skipped.push({ environmentId: environment._id, name: environment.name, reason });
@@ -148,7 +152,6 @@ export class CleanupKickoffService {
         const { toDeleteCount, toArchiveCount, activeTables, share } = plan;
         planned.push({ environmentId: environment._id, name: environment.name, toDeleteCount, toArchiveCount, activeTables, share, needsApproval: plan.needsApproval });
       }
-      await heartbeat();
     }
     if (!(await this.deps.progress.recordPlan(run._id, this.deps.maxShare, planned, skipped))) return false;
     // An approved run is planned again (its figures stay current) but its skips were recorded the first time.
@@ -166,6 +169,26 @@ export class CleanupKickoffService {
       );
     }
     return false;
+  }
+
+  /**
+   * The plans of `environments`, in their order, PLANNING_LANES at a time: planning reads every
+   * candidate of every environment before anything may start, and one environment after another
+   * left a core idle while the database answered.
+   */
+  private async planEach(environments: EnvironmentRecord[], heartbeat: Heartbeat): Promise<CleanupPlan[]> {
+    const plans: CleanupPlan[] = [];
+    let next = 0;
+    const lanes: ElasticLanes = new ElasticLanes(PLANNING_LANES, async () => {
+      for (let index = next++; index < environments.length; index = next++) {
+        lanes.add();
+        plans[index] = await this.deps.planner.planFor(environments[index]!, null);
+        await heartbeat();
+      }
+    });
+    lanes.add();
+    await lanes.finished();
+    return plans;
   }
 
   private archivedAt(): Date {
