@@ -66,11 +66,13 @@ export class ArchiveOperationService {
    */
   async run(operationId: Types.ObjectId, onProgress: ProgressListener = async () => {}): Promise<OperationRecord> {
     const { AsyncOperation, IntegrationMessage } = this.deps.models;
-    const operation = await AsyncOperation.findOneAndUpdate(
+    // Claimed and finished through the driver: every value is already of its stored type.
+    const now = new Date();
+    const operation = (await AsyncOperation.collection.findOneAndUpdate(
       { _id: operationId, status: { $in: [OperationStatus.RECEIVED, OperationStatus.IN_PROGRESS] } },
-      { $set: { status: OperationStatus.IN_PROGRESS, startedAt: new Date(), processedCount: 0 }, $inc: { attempts: 1 } },
+      { $set: { status: OperationStatus.IN_PROGRESS, startedAt: now, processedCount: 0, updatedAt: now }, $inc: { attempts: 1 } },
       { returnDocument: 'after' },
-    ).lean<OperationRecord>();
+    )) as OperationRecord | null;
     if (!operation) return this.alreadyHandled(operationId);
 
     const log = this.deps.logger.child({ operationId: String(operationId), attempt: operation.attempts });
@@ -101,7 +103,7 @@ export class ArchiveOperationService {
         this.archiveAll(message.gameTableIds, message.archivedAt, operationId, session, reportProgress),
       );
       const failures: OperationFailure[] = outcome.notFound.map((id) => ({ gameTableId: id, message: 'not found' }));
-      const finished = await this.finish(guard, {
+      const finished = await this.finish(operation, {
         status: OperationStatus.DEFERRED,
         succeededIds: outcome.succeeded,
         failures,
@@ -113,7 +115,7 @@ export class ArchiveOperationService {
     } catch (err) {
       if (isTransientInfrastructureError(err) || err instanceof StaleOperationAttemptError || err instanceof RunAbandonedError) throw err;
       log.error({ err }, 'archive failed: every change of the operation was rolled back');
-      return this.finish(guard, {
+      return this.finish(operation, {
         status: OperationStatus.FAILED,
         succeededIds: [],
         failures: [{ gameTableId: failedRecordId(err), message: describe(err) }],
@@ -192,19 +194,17 @@ export class ArchiveOperationService {
     return next;
   }
 
-  /** Writes the outcome if this attempt is still the current one (compare-and-set). */
+  /** Writes the outcome if this attempt (`claimed`) is still the current one (compare-and-set). */
   private async finish(
-    guard: { _id: Types.ObjectId; status: OperationStatus; attempts: number },
+    claimed: OperationRecord,
     result: Pick<AsyncOperation, 'status' | 'succeededIds' | 'failures' | 'processedCount'>,
   ): Promise<OperationRecord> {
-    // Through the driver: the ids are ObjectIds already, and mongoose would re-cast up to 500.
-    const finished = (await this.deps.models.AsyncOperation.collection.findOneAndUpdate(
-      guard,
-      { $set: { ...result, finishedAt: new Date(), updatedAt: new Date() } },
-      { returnDocument: 'after' },
-    )) as OperationRecord | null;
-    if (!finished) throw new StaleOperationAttemptError(String(guard._id), guard.attempts);
-    return finished;
+    const guard = { _id: claimed._id, status: OperationStatus.IN_PROGRESS, attempts: claimed.attempts };
+    const ended = { ...result, finishedAt: new Date(), updatedAt: new Date() };
+    const written = await this.deps.models.AsyncOperation.collection.updateOne(guard, { $set: ended });
+    if (written.matchedCount === 0) throw new StaleOperationAttemptError(String(claimed._id), claimed.attempts);
+    // What the update wrote over the claimed record: no need to read up to 500 ids back.
+    return { ...claimed, ...ended };
   }
 
   private async alreadyHandled(operationId: Types.ObjectId): Promise<OperationRecord> {
