@@ -14,10 +14,11 @@ const CLAIM_MARGIN_MS = 5_000;
 
 /**
  * Calls to Games a round keeps in flight at most. One at a time left slices PENDING for seconds
- * while a run wrote them faster than one HTTP call each could send them; each call is claimed on
- * its own, so parallel sends never send one row twice.
+ * while a run wrote them faster than one HTTP call each could send them, and 4 still let a backlog
+ * build while four environment chains wrote slices (issue 11's bench); each call is claimed on its
+ * own, so parallel sends never send one row twice.
  */
-export const SENDS_IN_FLIGHT = 4;
+export const SENDS_IN_FLIGHT = 8;
 
 export type DispatchRecord = Dispatch & { _id: Types.ObjectId };
 
