@@ -57,37 +57,30 @@ export async function classify(models: RgsModels, candidates: Candidate[], since
 }
 
 /**
- * Streams a server's candidates with a cursor (never all in memory), classifies them SLICE_SIZE at a
- * time and yields full slices per action as they fill up, then the remainders. The consumer may
- * change the tables it received before asking for the next slice: the cursor walks `_id` upwards
- * and never comes back to them.
+ * Streams a server's candidates a page of SLICE_SIZE at a time (never all in memory), classifies
+ * each page and yields full slices per action as they fill up, then the remainders. Pages are read
+ * by `_id` after the last one seen (one indexed query each, straight from the driver: no cursor
+ * state to keep, no per-document promise), so the consumer may change the tables it received
+ * before asking for the next slice: the walk goes upwards and never comes back to them.
  */
 export async function* classifiedSlices(models: RgsModels, scope: CandidateScope): AsyncGenerator<ClassifiedSlice> {
   const pending: Record<CleanupAction, Candidate[]> = { [CleanupAction.DELETE]: [], [CleanupAction.ARCHIVE]: [] };
-  const cursor = models.GameTable.find(candidateFilter(scope.serverId, scope.requiredCurrencies), { _id: 1, boId: 1 })
-    .sort({ _id: 1 })
-    .lean<Candidate[]>()
-    .cursor({ batchSize: SLICE_SIZE });
-  let read: Candidate[] = [];
-  const drain = async function* (final: boolean): AsyncGenerator<ClassifiedSlice> {
-    if (read.length > 0) {
-      const classified = await classify(models, read, scope.trafficSince);
-      read = [];
+  const candidates = candidateFilter(scope.serverId, scope.requiredCurrencies);
+  let after: Types.ObjectId | null = null;
+  for (let more = true; more; ) {
+    const page: Candidate[] = await models.GameTable.collection
+      .find<Candidate>(after ? { $and: [candidates, { _id: { $gt: after } }] } : candidates, { projection: { _id: 1, boId: 1 }, sort: { _id: 1 }, limit: SLICE_SIZE })
+      .toArray();
+    more = page.length === SLICE_SIZE;
+    after = page.at(-1)?._id ?? after;
+    if (page.length > 0) {
+      const classified = await classify(models, page, scope.trafficSince);
       for (const action of [CleanupAction.DELETE, CleanupAction.ARCHIVE]) pending[action].push(...classified[action]);
     }
     for (const action of [CleanupAction.DELETE, CleanupAction.ARCHIVE]) {
-      while (pending[action].length >= SLICE_SIZE || (final && pending[action].length > 0)) {
+      while (pending[action].length >= SLICE_SIZE || (!more && pending[action].length > 0)) {
         yield { action, tables: pending[action].splice(0, SLICE_SIZE) };
       }
     }
-  };
-  try {
-    for await (const candidate of cursor) {
-      read.push(candidate);
-      if (read.length === SLICE_SIZE) yield* drain(false);
-    }
-    yield* drain(true);
-  } finally {
-    await cursor.close();
   }
 }
