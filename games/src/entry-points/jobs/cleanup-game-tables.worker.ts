@@ -7,6 +7,9 @@ import type { CleanupScheduler } from '../../domain/cleanup-request.service.js';
 
 export const CLEANUP_GAME_TABLES_JOB = 'cleanup-game-tables';
 
+/** Operations one worker process archives at once. */
+export const WORKER_CONCURRENCY = 4;
+
 /** Readable in Agendash: which operation, what it does and to how many tables. */
 export interface CleanupGameTablesJobData {
   operationId: string;
@@ -41,7 +44,7 @@ export function defineCleanupGameTablesWorker(
       lockLifetime: deps.lockLifetimeMs,
       // Operations of a run arrive in bursts (one per ≤ 500-id slice): with 2 at a time they queued
       // for hundreds of milliseconds each while the database had room for more (issue 11).
-      concurrency: 4,
+      concurrency: WORKER_CONCURRENCY,
       // Retries only matter for database outages: data problems end the operation as FAILED.
       backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 8, maxDelay: 5 * 60_000 }),
     },
