@@ -17,6 +17,7 @@ interface ComposeService {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   volumes?: string[];
+  ports?: string[];
 }
 
 // Docker is absent on the development machine; .ci/run runs `docker compose config` where it is.
@@ -58,6 +59,8 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(api.runJobs).toBe(false);
     expect(worker).toMatchObject({ runJobs: true, mongoUri: api.mongoUri });
     expect(gamesWorker!.healthcheck!.test.join(' ')).toContain('/health');
+    // Its Agendash is where the worker's job states stream live.
+    expect(gamesWorker!.ports).toEqual(['4002:4001']);
   });
 
   it('When the Dockerfile is read, then it builds in one stage and runs production dependencies only, as a non-root user, in another', () => {
