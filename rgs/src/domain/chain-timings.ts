@@ -6,6 +6,3 @@
 export interface ChainTimings {
   handOff(ms: number): void;
 }
-
-/** For callers that do not time (tests). */
-export const UNTIMED: ChainTimings = { handOff: () => {} };

@@ -3,7 +3,7 @@ import { JobLockLostError } from '../../../shared/src/job-heartbeat.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import { isTransientInfrastructureError } from '../../../shared/src/mongo/transient-error.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
-import { UNTIMED, type ChainTimings } from './chain-timings.js';
+import type { ChainTimings } from './chain-timings.js';
 import type { GameTableCleanupService, Heartbeat } from './game-table-cleanup.service.js';
 import { nextQualifyingServer, type EnvironmentRecord, type ServerRecord } from './qualifying-servers.js';
 import type { RunProgress, RunRecord } from './run-progress.js';
@@ -46,7 +46,7 @@ export class EnvironmentCleanupService {
       trafficLookbackDays: number | undefined;
       /** CLEANUP_CHAIN_LINK_MS: after this long a link queues its successor instead of going on (0: after each server). */
       linkMs: number;
-      timings?: ChainTimings;
+      timings: ChainTimings;
     },
   ) {}
 
@@ -65,7 +65,7 @@ export class EnvironmentCleanupService {
     let previousDoneAt = link.queuedAt?.getTime() ?? null;
     for (;;) {
       const server = await upcoming;
-      if (server && previousDoneAt !== null) (this.deps.timings ?? UNTIMED).handOff(Date.now() - previousDoneAt);
+      if (server && previousDoneAt !== null) this.deps.timings.handOff(Date.now() - previousDoneAt);
       if (!environment || !server) {
         log.info({ serversDone: run.serversDone }, 'environment chain finished');
         await this.deps.progress.environmentDone(link.runId, link.environmentId);
