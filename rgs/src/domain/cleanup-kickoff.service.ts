@@ -179,14 +179,14 @@ export class CleanupKickoffService {
   private async planEach(environments: EnvironmentRecord[], heartbeat: Heartbeat): Promise<CleanupPlan[]> {
     const plans: CleanupPlan[] = [];
     let next = 0;
-    const lanes: ElasticLanes = new ElasticLanes(PLANNING_LANES, async () => {
+    const lanes = new ElasticLanes(PLANNING_LANES, async () => {
       for (let index = next++; index < environments.length; index = next++) {
-        lanes.add();
         plans[index] = await this.deps.planner.planFor(environments[index]!, null);
         await heartbeat();
       }
     });
-    lanes.add();
+    for (let lane = 0; lane < Math.min(PLANNING_LANES, environments.length); lane++) lanes.add();
+    // Every lane ends before a failure (a lost lock) is thrown: none goes on reading behind it.
     await lanes.finished();
     return plans;
   }
