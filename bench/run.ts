@@ -11,6 +11,7 @@ import { changedBy } from '../games/src/data-access/version-history.plugin.js';
 import { ArchiveOperationService } from '../games/src/domain/archive-operation.service.js';
 import { CleanupAction, OperationStatus } from '../games/src/domain/cleanup-action.js';
 import { agendashAtHistory, wholeRun, type WholeRunResult } from './whole-run.js';
+import { median } from './median.js';
 
 /**
  * `npm run bench`: the archive worker's throughput as ratios measured in one run, on one embedded
@@ -117,7 +118,6 @@ async function perOperation(conn: Connection, logger: Logger): Promise<boolean> 
     }
   }
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const m = Object.fromEntries(Object.entries(timings).map(([name, xs]) => [name, median(xs)])) as Record<string, number>;
   const perSecond = (ms: number) => Math.round((TABLES / ms) * 1000);
   console.log(`\nArchive ${TABLES} tables (batches of ${BATCH}), median of ${ROUNDS} rounds:`);

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Types, type Connection, type mongo } from 'mongoose';
 import { WORKER_CONCURRENCY } from '../games/src/entry-points/jobs/cleanup-game-tables.worker.js';
 import { removeFinishedJobs } from '../shared/src/finished-jobs.js';
+import { freePort } from '../tests/rgs/support/free-port.js';
+import { startServiceProcess, type ServiceProcess as StartedProcess } from '../tests/support/service-process.js';
+import { median } from './median.js';
 import { rawWholeRun } from './whole-run-raw.js';
 import { createServiceIndexes, seedWholeRun, type SeededShape } from './whole-run-seed.js';
 
@@ -53,8 +53,7 @@ export interface TxnShare {
 
 /** A service from the build as its own process, so its memory is its own. */
 class ServiceProcess {
-  private readonly child: ChildProcess;
-  private output = '';
+  private readonly process: StartedProcess;
 
   /** The port it serves on (from GAMES_PORT or RGS_PORT). */
   readonly port: string | undefined;
@@ -64,25 +63,22 @@ class ServiceProcess {
     this.port = env.GAMES_PORT ?? env.RGS_PORT;
     // BENCH_CPU_PROF=<dir>: each service writes a CPU profile there when it stops (node --cpu-prof).
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    this.child = spawn(process.execPath, [...profile, ...(options.heapBudget ? heapBudget() : []), resolve(process.cwd(), 'dist', entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000));
-    this.child.stdout!.on('data', keep);
-    this.child.stderr!.on('data', keep);
+    this.process = startServiceProcess(entry, env, [...profile, ...(options.heapBudget ? heapBudget() : [])]);
   }
 
   /** Peak resident set (VmHWM) so far, in MB. */
   peakRssMb(): number {
-    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const status = readFileSync(`/proc/${this.process.child.pid}/status`, 'utf8');
     return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
   }
 
   cpuMs(): number {
-    return cpuMsOf(this.child.pid!);
+    return cpuMsOf(this.process.child.pid!);
   }
 
   async waitHealthy(url: string, deadline: number): Promise<void> {
     for (;;) {
-      if (this.child.exitCode !== null) throw new Error(`service exited (${this.child.exitCode}):\n${this.output}`);
+      if (this.process.child.exitCode !== null) throw new Error(`service exited (${this.process.child.exitCode}):\n${this.process.output().slice(-20_000)}`);
       const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
       if (ok) return;
       checkDeadline(deadline);
@@ -90,11 +86,9 @@ class ServiceProcess {
     }
   }
 
+  /** SIGTERM; SIGKILL when it has not exited 15 s later. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((done) => this.child.once('exit', done));
-    this.child.kill('SIGTERM');
-    await Promise.race([exited, sleep(15_000).then(() => this.child.kill('SIGKILL'))]);
+    await Promise.race([this.process.stop(), sleep(15_000).then(() => this.process.kill9())]);
   }
 }
 
@@ -112,14 +106,6 @@ function heapBudget(): string[] {
 
 function checkDeadline(deadline: number): void {
   if (Date.now() > deadline) throw new Error('bench time limit reached');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
 }
 
 /** mongod's counters the scenario compares: transactions, its CPU time, and the work it did (commands, documents, keys). */
@@ -156,7 +142,6 @@ const share = (before: ServerCounters, after: ServerCounters): TxnShare => {
   return { started, aborted, share: started === 0 ? 0 : aborted / started, mongodCpuMs: after.mongodCpuMs - before.mongodCpuMs, work };
 };
 
-const p50 = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
 
 /**
  * One cleanup through both services (each its own process, pauses at 0) on `tables` seeded RGS
@@ -254,9 +239,9 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       cpuMs: { ...cpuMs, raw: Math.round((rawCpu.user + rawCpu.system) / 1000) },
       aborted: { project: txProject, raw: txRaw },
       chainHandOff,
-      serverGapP50: p50(handOffGaps(dispatches, await db(names.rgs).collection('servers').find().sort({ _id: 1 }).toArray())),
-      requestToWorkerP50: p50(operations.map((o) => o.startedAt.getTime() - o.createdAt.getTime())),
-      requestToFreeWorkerP50: p50(arrivedWithFreeSlot(operations).map((o) => o.startedAt.getTime() - o.createdAt.getTime())),
+      serverGapP50: median(handOffGaps(dispatches, await db(names.rgs).collection('servers').find().sort({ _id: 1 }).toArray())),
+      requestToWorkerP50: median(operations.map((o) => o.startedAt.getTime() - o.createdAt.getTime())),
+      requestToFreeWorkerP50: median(arrivedWithFreeSlot(operations).map((o) => o.startedAt.getTime() - o.createdAt.getTime())),
       maxPendingMs: Math.max(0, ...dispatches.map((d) => d.sentAt.getTime() - d.createdAt.getTime())),
       correct: await nothingLostOrDoubled(db(names.rgs), db(names.games), shape, dispatches),
     };
@@ -359,7 +344,7 @@ export async function agendashAtHistory(conn: Connection, uri: (db: string) => s
         await res.arrayBuffer();
         times.push(performance.now() - started);
       }
-      return p50(times);
+      return median(times);
     };
     const live = await timeList();
     const ops = await db.collection('asyncoperations').find({}, { projection: { _id: 1 } }).toArray();

@@ -13,9 +13,9 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `dist/<entry>` with `env` on top of this process's environment. */
-export function startServiceProcess(entry: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [resolve(process.cwd(), 'dist', entry)], {
+/** Starts `dist/<entry>` with `env` on top of this process's environment, and `nodeArgs` for Node itself. */
+export function startServiceProcess(entry: string, env: Record<string, string>, nodeArgs: string[] = []): ServiceProcess {
+  const child = spawn(process.execPath, [...nodeArgs, resolve(process.cwd(), 'dist', entry)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
