@@ -13,7 +13,14 @@ export interface GameTable {
 }
 
 export type GameTableDocument = HydratedDocument<GameTable>;
-export type GameTableModel = Model<GameTable>;
+export type GameTableModel = Model<GameTable> & {
+  /**
+   * Whether plugins (callbacks, as tests and integrations add them) were applied to the schema: a
+   * change must then go through the save middleware, which they may hook into. Without them the
+   * only save middleware is the version history, which a bulk writer may record itself.
+   */
+  readonly hasCallbacks: boolean;
+};
 
 export const GAME_TABLE_MODEL = 'GameTable';
 
@@ -41,5 +48,5 @@ export function createGameTableModel(conn: Connection, plugins: SchemaPlugin[] =
     foreignKey: 'gameTableId',
     fields: GAME_TABLE_TRACKED_FIELDS,
   });
-  return conn.model<GameTable>(GAME_TABLE_MODEL, schema);
+  return Object.assign(conn.model<GameTable>(GAME_TABLE_MODEL, schema), { hasCallbacks: plugins.length > 0 });
 }

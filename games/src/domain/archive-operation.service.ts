@@ -5,9 +5,8 @@ import type { Logger } from '../../../shared/src/logger.js';
 import type { AsyncOperation, OperationFailure } from '../data-access/async-operation.model.js';
 import type { IntegrationMessage } from '../data-access/integration-message.model.js';
 import type { GamesModels } from '../data-access/games-models.js';
-import { runPostSaveMiddleware, runPreSaveMiddleware } from '../data-access/save-middleware.js';
 import { toStored } from '../data-access/version-history.plugin.js';
-import { preparedBatches, type PreparedBatch } from './prepared-batches.js';
+import { directBatches, middlewareBatches, type ArchiveCandidate, type BatchSource, type PreparedBatch } from './prepared-batches.js';
 import { OperationStatus } from './cleanup-action.js';
 import { OperationNotFoundError, RunAbandonedError, StaleOperationAttemptError } from './errors.js';
 import { isTransientInfrastructureError } from '../../../shared/src/mongo/transient-error.js';
@@ -44,8 +43,9 @@ const ARCHIVE_PROJECTION = { name: 1, currency: 1, active: 1, archivedAt: 1, cre
 /**
  * Phase 1 in Games: archives the tables of one operation (`active=false`, `archivedAt` as RGS sent
  * it) in ONE transaction, so a failing record leaves nothing archived. Each batch is one updateMany
- * of the tables and one insertMany of their versions, with the model's save middleware (callbacks,
- * validation, version history) run for every record in process.
+ * of the tables and one insertMany of their versions. When the model has callbacks, its save
+ * middleware (callbacks, validation, version history) runs for every record in process; without
+ * them the versions are built straight from the documents read (`prepared-batches.ts`).
  */
 export class ArchiveOperationService {
   constructor(
@@ -135,42 +135,42 @@ export class ArchiveOperationService {
     // Each transaction attempt starts with a lease check: a worker retrying write conflicts left by
     // a dead worker's transaction stops here once it has lost its lock.
     await reportProgress(0);
-    // One read for the whole operation (at most 500 ids, only the tracked fields), straight from
-    // the driver; the documents are hydrated batch by batch so the model's save middleware runs on each.
-    const raw = await GameTable.collection.find({ _id: { $in: ids } }, { projection: ARCHIVE_PROJECTION, session }).toArray();
+    // One read for the whole operation (at most 500 ids, only the tracked fields), straight from the driver.
+    const raw = await GameTable.collection.find<ArchiveCandidate>({ _id: { $in: ids } }, { projection: ARCHIVE_PROJECTION, session }).toArray();
     const found = new Set(raw.map((doc) => String(doc._id)));
     const outcome: BatchOutcome = {
       succeeded: ids.filter((id) => found.has(String(id))),
       notFound: ids.filter((id) => !found.has(String(id))),
     };
-    const prepare = preparedBatches(raw, (doc) => GameTable.hydrate(doc), { archivedAt, operationId, batchSize: this.deps.options.batchSize });
-    let batch = prepare();
-    await runPreSaveMiddleware(batch.tables, session);
-    for (let index = 0; batch.tables.length > 0; index++) {
+    // Callbacks see every record through the save middleware; without them, hydrating each document
+    // only to record its version would cost more CPU than mongod spends writing it.
+    const target = { archivedAt, operationId, batchSize: this.deps.options.batchSize };
+    const nextBatch = GameTable.hasCallbacks ? middlewareBatches(raw, (doc) => GameTable.hydrate(doc), target) : directBatches(raw, target);
+    let batch = nextBatch();
+    await batch.beforeWrite(session);
+    for (let index = 0; batch.ids.length > 0; index++) {
       // The next batch is prepared while this one's write is on the wire (see `archiveBatch`).
-      const next = await this.archiveBatch(batch, archivedAt, session, prepare);
+      const next = await this.archiveBatch(batch, archivedAt, session, nextBatch);
       await reportProgress(Math.min(ids.length, (index + 1) * this.deps.options.batchSize));
-      if (this.deps.options.batchPauseMs > 0 && next.tables.length > 0) await sleep(this.deps.options.batchPauseMs);
+      if (this.deps.options.batchPauseMs > 0 && next.ids.length > 0) await sleep(this.deps.options.batchPauseMs);
       batch = next;
     }
     return outcome;
   }
 
   /**
-   * One batch, its pre-save middleware already run: one updateMany, the post-save middleware, one
-   * insertMany of the versions. The next batch is prepared while mongod works, since on a 2-core
-   * machine that CPU work would otherwise be added to every round trip: `prepareNext` (hydration and
-   * in-memory changes, no middleware but `init`, no I/O) during the updateMany, and its pre-save
-   * middleware during the insertMany of this batch's versions (after this batch's post-save
-   * middleware, so hooks still fire in order: pre, write, post, batch after batch). Returns the
-   * next batch, pre-save middleware run.
+   * One batch, its `beforeWrite` already run: one updateMany, its `afterWrite`, one insertMany of
+   * the versions. The next batch is prepared while mongod works, since on a 2-core machine that
+   * CPU work would otherwise be added to every round trip: built (hydration and in-memory changes,
+   * no I/O) during the updateMany, and its `beforeWrite` run during the insertMany of this batch's
+   * versions (after this batch's `afterWrite`, so save hooks still fire in order: pre, write, post,
+   * batch after batch). Returns the next batch, its `beforeWrite` run.
    */
-  private async archiveBatch(batch: PreparedBatch, archivedAt: Date, session: ClientSession, prepareNext: () => PreparedBatch): Promise<PreparedBatch> {
+  private async archiveBatch(batch: PreparedBatch, archivedAt: Date, session: ClientSession, nextBatch: BatchSource): Promise<PreparedBatch> {
     const { GameTable, GameTableVersion } = this.deps.models;
-    const { tables, versions } = batch;
     // Every table gets the same $set, so one updateMany replaces bulkSave's updateOne per table.
     const written = GameTable.collection.updateMany(
-      { _id: { $in: tables.map((table) => table._id) } },
+      { _id: { $in: batch.ids } },
       { $set: { active: false, archivedAt, updatedAt: new Date() } },
       { session },
     );
@@ -178,16 +178,18 @@ export class ArchiveOperationService {
     try {
       // One turn of the event loop puts the command on the wire before the CPU work starts.
       await setImmediate();
-      next = prepareNext();
+      next = nextBatch();
     } finally {
       // Never leave the write unawaited (nor its rejection unhandled), even if preparing failed.
       await written;
     }
-    await runPostSaveMiddleware(tables);
-    const stored = GameTableVersion.collection.insertMany(versions.map((version) => toStored(version, 'gameTableId')), { session });
+    await batch.afterWrite();
+    const stored = batch.versions.length > 0
+      ? GameTableVersion.collection.insertMany(batch.versions.map((version) => toStored(version, 'gameTableId')), { session })
+      : undefined;
     try {
       await setImmediate();
-      await runPreSaveMiddleware(next.tables, session);
+      await next.beforeWrite(session);
     } finally {
       await stored;
     }

@@ -1,40 +1,110 @@
-import type { Types } from 'mongoose';
-import type { GameTableDocument } from '../data-access/game-table.model.js';
+import type { ClientSession, Types } from 'mongoose';
+import type { GameTable, GameTableDocument } from '../data-access/game-table.model.js';
+import { runPostSaveMiddleware, runPreSaveMiddleware } from '../data-access/save-middleware.js';
 import { bufferVersions, changedBy, type VersionEntry } from '../data-access/version-history.plugin.js';
 
-/** A batch of tables ready for the save middleware: archived in memory, versions going to `versions`. */
+/** A table as the archive reads it: the tracked fields, straight from the driver. */
+export type ArchiveCandidate = Pick<GameTable, 'name' | 'currency' | 'active' | 'archivedAt'> & { _id: Types.ObjectId };
+
+/** A batch of tables to archive with one write, and the versions that write records. */
 export interface PreparedBatch {
-  tables: GameTableDocument[];
-  /** Filled by the tables' save middleware (version history) as the batch is saved. */
+  /** The tables of this batch (tables already archived are left out). */
+  ids: Types.ObjectId[];
+  /** The batch's versions; complete once `afterWrite` has run. */
   versions: VersionEntry[];
+  /** Runs before the batch is written, in its transaction (the tables' pre-save middleware). */
+  beforeWrite(session: ClientSession): Promise<void>;
+  /** Runs once the batch is written (the tables' post-save middleware). */
+  afterWrite(): Promise<void>;
+}
+
+/** Hands out the batches of one operation, one per call; an empty batch when none is left. */
+export type BatchSource = () => PreparedBatch;
+
+interface ArchiveTarget {
+  archivedAt: Date;
+  operationId: Types.ObjectId;
+  batchSize: number;
 }
 
 /**
- * Turns the raw documents of one operation into batches of at most `batchSize` tables to archive,
- * one batch per call (an empty batch when none is left), so the caller can prepare a batch while
- * the previous one is being written. Each document is hydrated (its `init` middleware runs);
- * tables already archived are left as they are. A table to archive gets `active: false` and
- * `archivedAt`, records `operationId` as the author of its next version, and buffers that version.
+ * Batches whose tables go through the model's save middleware: each document is hydrated (its
+ * `init` middleware runs), gets `active: false` and `archivedAt` in memory, records `operationId`
+ * as the author of its next version and buffers that version; `beforeWrite` and `afterWrite` run
+ * the pre- and post-save middleware (callbacks, validation, version history). For a model with
+ * callbacks, which may refuse a record or change it.
  */
-export function preparedBatches(
-  raw: readonly unknown[],
-  hydrate: (doc: unknown) => GameTableDocument,
-  { archivedAt, operationId, batchSize }: { archivedAt: Date; operationId: Types.ObjectId; batchSize: number },
-): () => PreparedBatch {
+export function middlewareBatches(
+  raw: readonly ArchiveCandidate[],
+  hydrate: (doc: ArchiveCandidate) => GameTableDocument,
+  target: ArchiveTarget,
+): BatchSource {
+  return chunked(raw, target.batchSize, (docs) => {
+    const versions: VersionEntry[] = [];
+    const tables = docs.map((doc) => {
+      const table = hydrate(doc);
+      // One path at a time: `set(object)` resolves every key's path type first, about a third of its cost.
+      table.set('active', false);
+      table.set('archivedAt', target.archivedAt);
+      changedBy(table, target.operationId);
+      bufferVersions(table, versions);
+      return table;
+    });
+    return {
+      ids: tables.map((table) => table._id),
+      versions,
+      beforeWrite: (session) => runPreSaveMiddleware(tables, session),
+      afterWrite: () => runPostSaveMiddleware(tables),
+    };
+  });
+}
+
+/**
+ * Batches written without hydrating a document: for a model with no callbacks, the save middleware
+ * would only record each table's version, which is built here from the document as read: the same
+ * `update` version the version history records (the tracked fields that change, before and after),
+ * authored by the operation. The equivalence is tested with arbitrary tables
+ * (`tests/games/archive-paths.test.ts`).
+ */
+export function directBatches(raw: readonly ArchiveCandidate[], target: ArchiveTarget): BatchSource {
+  return chunked(raw, target.batchSize, (docs) => {
+    const createdAt = new Date();
+    return {
+      ids: docs.map((doc) => doc._id),
+      versions: docs.flatMap((doc) => {
+        const changes = archiveChanges(doc, target.archivedAt);
+        return changes ? [{ itemId: doc._id, event: 'update' as const, changes, operationId: target.operationId, createdAt }] : [];
+      }),
+      beforeWrite: async () => {},
+      afterWrite: async () => {},
+    };
+  });
+}
+
+/** The tracked fields archiving changes, `[before, after]`; undefined when it changes none. */
+function archiveChanges(doc: ArchiveCandidate, archivedAt: Date): VersionEntry['changes'] | undefined {
+  const changes: VersionEntry['changes'] = {};
+  // A missing `active` reads as the schema's default (true), as a hydrated document has it.
+  if ((doc.active ?? true) !== false) changes.active = [doc.active ?? true, false];
+  if (doc.archivedAt?.getTime() !== archivedAt.getTime()) changes.archivedAt = [doc.archivedAt ?? null, archivedAt];
+  return Object.keys(changes).length > 0 ? changes : undefined;
+}
+
+/**
+ * Cuts `raw` into batches of at most `batchSize` tables still to archive, built lazily so the caller
+ * can build one while the previous one is written. A table already archived (inactive with an
+ * `archivedAt`) is left as it is.
+ */
+function chunked(raw: readonly ArchiveCandidate[], batchSize: number, build: (docs: ArchiveCandidate[]) => PreparedBatch): BatchSource {
   if (batchSize < 1) throw new RangeError(`batch size must be at least 1, got ${batchSize}`);
   let position = 0;
   return () => {
-    const batch: PreparedBatch = { tables: [], versions: [] };
-    while (position < raw.length && batch.tables.length < batchSize) {
-      const table = hydrate(raw[position++]);
-      if (!table.active && table.archivedAt != null) continue;
-      // One path at a time: `set(object)` resolves every key's path type first, about a third of its cost.
-      table.set('active', false);
-      table.set('archivedAt', archivedAt);
-      changedBy(table, operationId);
-      bufferVersions(table, batch.versions);
-      batch.tables.push(table);
+    const docs: ArchiveCandidate[] = [];
+    while (position < raw.length && docs.length < batchSize) {
+      const doc = raw[position++]!;
+      if (doc.active === false && doc.archivedAt != null) continue;
+      docs.push(doc);
     }
-    return batch;
+    return build(docs);
   };
 }
