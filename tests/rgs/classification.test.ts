@@ -129,5 +129,21 @@ describe('classification of servers and game tables', () => {
       expect(sizes.filter((s) => s.startsWith('DELETE'))).toEqual(['DELETE:500', 'DELETE:500', 'DELETE:203']);
       expect(sizes.filter((s) => s.startsWith('ARCHIVE'))).toEqual(['ARCHIVE:7']);
     });
+
+    it('When candidates span several pages, then slices still fill across pages and every candidate comes exactly once', async () => {
+      // Arrange: pages of 300 do not line up with slices of 500
+      const environment = await seedEnvironment(models, ['EUR']);
+      const server = await seedServer(models, environment._id);
+      const seeded = await seedTables(models, server._id, { noTraffic: 1_203, traffic: 7 });
+
+      // Act
+      const slices = await collect(classifiedSlices(models, { serverId: server._id, requiredCurrencies: ['EUR'], trafficSince: null }, { pageSize: 300 }));
+
+      // Assert
+      const sizes = slices.map((s) => `${s.action}:${s.tables.length}`);
+      expect(sizes.filter((s) => s.startsWith('DELETE'))).toEqual(['DELETE:500', 'DELETE:500', 'DELETE:203']);
+      expect(ids(slices, CleanupAction.DELETE)).toEqual(seeded.noTraffic.map(String).sort());
+      expect(ids(slices, CleanupAction.ARCHIVE)).toEqual(seeded.traffic.map(String).sort());
+    });
   });
 });

@@ -136,7 +136,10 @@ export class ArchiveOperationService {
     // a dead worker's transaction stops here once it has lost its lock.
     await reportProgress(0);
     // One read for the whole operation (at most 500 ids, only the tracked fields), straight from the driver.
-    const raw = await GameTable.collection.find<ArchiveCandidate>({ _id: { $in: ids } }, { projection: ARCHIVE_PROJECTION, session }).toArray();
+    // One batch: without `batchSize` the driver fetches 101 documents, then the rest with a getMore.
+    const raw = await GameTable.collection
+      .find<ArchiveCandidate>({ _id: { $in: ids } }, { projection: ARCHIVE_PROJECTION, batchSize: Math.max(1, ids.length), session })
+      .toArray();
     const found = new Set(raw.map((doc) => String(doc._id)));
     const outcome: BatchOutcome = {
       succeeded: ids.filter((id) => found.has(String(id))),
