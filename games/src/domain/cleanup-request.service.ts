@@ -47,16 +47,15 @@ export class CleanupRequestService {
   ) {}
 
   async receive(request: CleanupRequest): Promise<OperationRecord> {
-    const replay = request.idempotencyKey ? await this.replay(request, request.idempotencyKey) : null;
-    if (replay) return replay;
-
     let operation: OperationRecord;
     try {
       operation = await this.deps.withTransaction((session) => this.record(request, session));
     } catch (err) {
-      // Two requests with one key at the same time: the unique index let one in; answer like a replay.
-      const raced = request.idempotencyKey && (err as { code?: number }).code === DUPLICATE_KEY;
-      if (!raced) throw err;
+      // A key seen before (a retry, or two requests with one key at the same time): the unique
+      // index refuses the second message; answer with the first operation. Trying the insert first
+      // spares every new request a lookup, at the price of an aborted transaction per replay.
+      const seen = request.idempotencyKey && (err as { code?: number }).code === DUPLICATE_KEY;
+      if (!seen) throw err;
       const first = await this.replay(request, request.idempotencyKey!);
       if (!first) throw err;
       return first;
