@@ -3,18 +3,27 @@ import type { JobStateNotification } from 'agenda';
 import type { ChangeStreamOptions, Db, Document } from 'mongodb';
 
 /**
- * The changes to `agendaJobs` that can make a job runnable: a new job, a new run time, or a lock
- * released (a crashed or stopping process handing its jobs over). A running job's lock, heartbeat
- * renewals and progress saves are left out: each one used to cost mongod a full-document lookup and
- * every process an attempt to lock a job, several times per job, for nothing.
+ * The changes to `agendaJobs` that can make a job runnable: a new job, or an update that leaves the
+ * job with a run time and either sets that run time or releases the lock (a crashed or stopping
+ * process handing its jobs over). A running job's lock, heartbeat renewals and progress saves are
+ * left out, and so are the saves that start and end a run (`nextRunAt: null` on a one-off job):
+ * each one cost mongod a full-document lookup and a reply, and every process a look at a job it
+ * could not take, several times per job, for nothing. `fullDocument` is the job after the update
+ * (the channel asks for `updateLookup`).
  */
 export const RUNNABLE_JOB_CHANGES: Document = {
   $match: {
     $or: [
       { operationType: { $in: ['insert', 'replace'] } },
-      { operationType: 'update', 'updateDescription.updatedFields.nextRunAt': { $exists: true } },
-      { operationType: 'update', 'updateDescription.updatedFields.lockedAt': { $type: 'null' } },
-      { operationType: 'update', 'updateDescription.removedFields': 'lockedAt' },
+      {
+        operationType: 'update',
+        'fullDocument.nextRunAt': { $type: 'date' },
+        $or: [
+          { 'updateDescription.updatedFields.nextRunAt': { $exists: true } },
+          { 'updateDescription.updatedFields.lockedAt': { $type: 'null' } },
+          { 'updateDescription.removedFields': 'lockedAt' },
+        ],
+      },
     ],
   },
 };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agenda } from 'agenda';
 import { MongoClient } from 'mongodb';
 import { createAgenda, stopAgenda } from '../../shared/src/agenda.js';
+import { RUNNABLE_JOB_CHANGES } from '../../shared/src/job-notification-channel.js';
 import { createLogger } from '../../shared/src/logger.js';
 import { eventually } from '../support/eventually.js';
 import { freshDatabaseUri } from '../support/mongo.js';
@@ -86,5 +87,33 @@ describe('Agenda notification channel', () => {
 
     // Assert: one notification for the busy job (its insert), none for its lock, progress or end
     expect(notified.filter((n) => n.jobName === 'busy-job')).toHaveLength(1);
+  });
+
+  it('When a job is created, locked, run, renewed, ended, re-armed and released, then only the changes that leave it runnable pass the filter', async () => {
+    // Arrange: the channel's filter on a stream of our own, with the post-image the channel asks for
+    const jobs = client.db().collection('agendaJobs');
+    const stream = jobs.watch([RUNNABLE_JOB_CHANGES], { fullDocument: 'updateLookup' });
+    const passed: string[] = [];
+    stream.on('change', (change) => passed.push(String((change as { documentKey?: { _id: unknown } }).documentKey?._id)));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the stream's cursor is open
+    const due = new Date();
+
+    // Act: a one-off job's whole life, written as Agenda writes it
+    const { insertedId: id } = await jobs.insertOne({ name: 'filtered-job', data: {}, nextRunAt: due, lockedAt: null, type: 'normal', priority: 0 });
+    const step = (change: object) => jobs.updateOne({ _id: id }, { $set: change });
+    await step({ lockedAt: new Date() }); // locked
+    await step({ lastRunAt: new Date(), nextRunAt: null }); // run started (one-off: no next run)
+    await step({ lockedAt: new Date(), progress: 50 }); // heartbeat
+    await step({ lockedAt: null, lastFinishedAt: new Date() }); // run ended
+    await step({ nextRunAt: due }); // re-armed
+    await step({ lockedAt: new Date() }); // locked again
+    await step({ lockedAt: null }); // released by a stopping process, still due
+    // A change the stream delivers after all of the above
+    const { insertedId: marker } = await jobs.insertOne({ name: 'marker', data: {}, nextRunAt: due, lockedAt: null });
+    await eventually(async () => passed, (ids) => ids.includes(String(marker)), { intervalMs: 10 });
+    await stream.close();
+
+    // Assert: created, re-armed, released
+    expect(passed.filter((passedId) => passedId === String(id))).toHaveLength(3);
   });
 });
