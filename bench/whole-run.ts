@@ -14,6 +14,11 @@ type Db = mongo.Db;
 const TOKEN = 'bench-token-not-a-secret';
 const DASH = { user: 'bench', password: 'bench-dash-password' };
 const POLL_MS = 100;
+/**
+ * How often the bench checks whether a run is done. Its queries load the very machine it measures,
+ * and the times it prints come from the records (operations' `finishedAt`), not from this poll.
+ */
+const RUN_POLL_MS = 500;
 
 /** Everything the whole-run scenario prints for one size. */
 export interface WholeRunResult {
@@ -178,6 +183,8 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
     await rgs.waitHealthy(rgsUrl, deadline);
 
     // The project: one run through both services.
+    const stages = process.env.BENCH_DIAG ? traceOperationStages(db(names.games)) : undefined;
+    if (process.env.BENCH_PROFILE) for (const name of [names.rgs, names.games]) await startProfiling(db(name));
     const txBefore = await serverCounters(conn);
     const requestedAt = Date.now();
     const res = await fetch(`${rgsUrl}/graphql`, {
@@ -198,7 +205,7 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
         const deferred = await db(names.games).collection('asyncoperations').countDocuments({ status: 'DEFERRED' });
         if (unsent === 0 && deferred === dispatches) break;
       }
-      await sleep(POLL_MS);
+      await sleep(RUN_POLL_MS);
     }
     const txProject = share(txBefore, await serverCounters(conn));
     const peakRssMb = { games: games.peakRssMb(), rgs: rgs.peakRssMb(), ...(gamesWorker ? { gamesWorker: gamesWorker.peakRssMb() } : {}) };
@@ -216,6 +223,8 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       gamesDone: Math.max(0, ...operations.map((o) => since(o.finishedAt))),
     };
 
+    if (process.env.BENCH_PROFILE) for (const name of [names.rgs, names.games]) console.log(await profileSummary(db(name)));
+    if (stages) console.log(`    request→worker by stage, p50 (ms): ${JSON.stringify(await stages.p50s())}`);
     if (process.env.BENCH_DIAG) {
       const pending = dispatches.map((d) => ({ at: since(d.createdAt), ms: d.sentAt.getTime() - d.createdAt.getTime() })).sort((a, b) => a.at - b.at);
       console.log(`    PENDING (ms) by commit time (ms since startCleanup): ${pending.map((p) => `${p.at}:${p.ms}`).join(' ')}`);
@@ -251,6 +260,69 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
     await gamesWorker?.stop();
     for (const name of Object.values(names)) await db(name).dropDatabase();
   }
+}
+
+/** BENCH_PROFILE: mongod's profiler records every operation on `db` (in a 1 GB capped collection). */
+async function startProfiling(db: Db): Promise<void> {
+  await db.command({ profile: 0 });
+  await db.collection('system.profile').drop().catch(() => {});
+  await db.createCollection('system.profile', { capped: true, size: 1024 ** 3 });
+  await db.command({ profile: 2, slowms: 0 });
+}
+
+/** BENCH_PROFILE: mongod's CPU and time by collection and command, largest first. */
+async function profileSummary(db: Db): Promise<string> {
+  await db.command({ profile: 0 });
+  const rows = await db
+    .collection('system.profile')
+    .aggregate([
+      { $group: { _id: { ns: '$ns', op: '$op', cmd: { $getField: { field: 'k', input: { $first: { $objectToArray: '$command' } } } } }, n: { $sum: 1 }, cpuMs: { $sum: { $divide: [{ $ifNull: ['$cpuNanos', 0] }, 1e6] } }, ms: { $sum: '$millis' }, docs: { $sum: { $ifNull: ['$docsExamined', 0] } }, keys: { $sum: { $ifNull: ['$keysExamined', 0] } } } },
+      { $sort: { cpuMs: -1 } },
+    ])
+    .toArray();
+  const lines = rows.slice(0, 30).map((r) => `      ${r._id.ns} ${r._id.op} ${r._id.cmd ?? ''}: n=${r.n} cpu=${Math.round(r.cpuMs)} ms time=${r.ms} ms docs=${r.docs} keys=${r.keys}`);
+  return `    mongod profile of ${db.databaseName}:\n${lines.join('\n')}`;
+}
+
+/**
+ * BENCH_DIAG: where a Games operation's wait from request to worker goes, from the server's wall
+ * clock of each change (change events' `wallTime`): request recorded → worker job inserted →
+ * job locked by a worker → operation claimed (IN_PROGRESS).
+ */
+function traceOperationStages(games: Db): { p50s(): Promise<Record<string, number>> } {
+  const at = new Map<string, { jobInserted?: number; locked?: number; claimed?: number; created?: number }>();
+  const jobOperation = new Map<string, string>();
+  const entry = (operationId: string) => at.get(operationId) ?? at.set(operationId, {}).get(operationId)!;
+  const stream = games.watch(
+    [{ $match: { 'ns.coll': { $in: ['agendaJobs', 'asyncoperations'] }, operationType: { $in: ['insert', 'update'] } } }],
+    { showExpandedEvents: false },
+  );
+  stream.on('change', (change: mongo.Document) => {
+    const wall = (change.wallTime as Date).getTime();
+    const id = String(change.documentKey._id);
+    if (change.ns.coll === 'agendaJobs' && change.operationType === 'insert' && change.fullDocument.name === 'cleanup-game-tables') {
+      jobOperation.set(id, change.fullDocument.data.operationId);
+      entry(change.fullDocument.data.operationId).jobInserted = wall;
+    } else if (change.ns.coll === 'agendaJobs' && change.updateDescription?.updatedFields?.lockedAt && jobOperation.has(id)) {
+      entry(jobOperation.get(id)!).locked ??= wall;
+    } else if (change.ns.coll === 'asyncoperations' && change.operationType === 'insert') {
+      entry(id).created = wall;
+    } else if (change.ns.coll === 'asyncoperations' && change.updateDescription?.updatedFields?.status === 'IN_PROGRESS') {
+      entry(id).claimed ??= wall;
+    }
+  });
+  return {
+    async p50s() {
+      await stream.close();
+      const complete = [...at.values()].filter((e) => e.created && e.jobInserted && e.locked && e.claimed);
+      return {
+        operations: complete.length,
+        committedToJobInserted: median(complete.map((e) => e.jobInserted! - e.created!)),
+        jobInsertedToLocked: median(complete.map((e) => e.locked! - e.jobInserted!)),
+        lockedToClaimed: median(complete.map((e) => e.claimed! - e.locked!)),
+      };
+    },
+  };
 }
 
 /** The operations that arrived while fewer than WORKER_CONCURRENCY others were being archived. */
