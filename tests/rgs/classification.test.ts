@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Connection } from 'mongoose';
 import type { RgsModels } from '../../rgs/src/data-access/rgs-models.js';
-import { classifiedSlices, type ClassifiedSlice } from '../../rgs/src/domain/classify-game-tables.js';
+import { classifiedCounts, classifiedSlices, type ClassifiedSlice } from '../../rgs/src/domain/classify-game-tables.js';
 import { countQualifyingServers, isQualifying, nextQualifyingServer } from '../../rgs/src/domain/qualifying-servers.js';
 import { CleanupAction } from '../../rgs/src/domain/statuses.js';
 import { trafficSince } from '../../rgs/src/domain/traffic-window.js';
@@ -128,6 +128,26 @@ describe('classification of servers and game tables', () => {
       const sizes = slices.map((s) => `${s.action}:${s.tables.length}`);
       expect(sizes.filter((s) => s.startsWith('DELETE'))).toEqual(['DELETE:500', 'DELETE:500', 'DELETE:203']);
       expect(sizes.filter((s) => s.startsWith('ARCHIVE'))).toEqual(['ARCHIVE:7']);
+    });
+
+    it('When counted over several pages (the plan), then each action has as many candidates as the slices hold and its first ids as sample', async () => {
+      // Arrange: traffic inside and outside a window, pages of 300
+      const environment = await seedEnvironment(models, ['EUR']);
+      const server = await seedServer(models, environment._id);
+      await seedTables(models, server._id, { kept: 50, noTraffic: 650, traffic: 120 }, { trafficDay: new Date(Date.UTC(2026, 10, 20)) });
+      await seedTables(models, server._id, { traffic: 40 }, { trafficDay: new Date(Date.UTC(2026, 0, 1)) });
+      const scope = { serverId: server._id, requiredCurrencies: ['EUR'], trafficSince: new Date(Date.UTC(2026, 9, 1)) };
+
+      // Act
+      const counts = await classifiedCounts(models, scope, 10, { pageSize: 300 });
+
+      // Assert: what the run's slices would hold
+      const slices = await collect(classifiedSlices(models, scope));
+      for (const action of [CleanupAction.DELETE, CleanupAction.ARCHIVE]) {
+        expect(counts[action].count).toBe(ids(slices, action).length);
+        expect(counts[action].sample.map(String)).toEqual(ids(slices, action).slice(0, 10));
+      }
+      expect(counts[CleanupAction.DELETE].count).toBe(650 + 40);
     });
 
     it('When candidates span several pages, then slices still fill across pages and every candidate comes exactly once', async () => {

@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import { archivedAtFor } from './archived-at.js';
 import { shareOf } from './blast-radius.js';
-import { classifiedSlices } from './classify-game-tables.js';
+import { classifiedCounts } from './classify-game-tables.js';
 import { whyNeverCleaned } from './cleanup-eligibility.js';
 import { EnvironmentNotFoundError, ServerNotFoundError } from './errors.js';
 import { isQualifying, qualifyingServers, type EnvironmentRecord, type ServerRecord } from './qualifying-servers.js';
@@ -34,9 +34,10 @@ export interface CleanupPlan {
 }
 
 /**
- * The dry run of a cleanup: the same qualification and classification as a run, streamed the same
- * way, with nothing written. The kickoff plans every environment of a run with it before touching
- * anything, so what `cleanupPlan` shows is what a run checks against the blast-radius limit.
+ * The dry run of a cleanup: the same qualification and classification as a run, counted from the
+ * index (`classifiedCounts`), with nothing written. The kickoff plans every environment of a run
+ * with it before touching anything, so what `cleanupPlan` shows is what a run checks against the
+ * blast-radius limit.
  */
 export class CleanupPlanService {
   constructor(
@@ -78,16 +79,16 @@ export class CleanupPlanService {
     if (plan.skippedReason) return plan;
     const since = trafficSince(now, this.deps.trafficLookbackDays);
     for await (const candidateServer of this.servers(environment, server)) {
-      for await (const slice of classifiedSlices(models, { serverId: candidateServer._id, requiredCurrencies: environment.requiredCurrencies, trafficSince: since })) {
-        const ids = slice.tables.map((t) => String(t._id));
-        if (slice.action === CleanupAction.DELETE) {
-          plan.toDeleteCount += ids.length;
-          plan.sampleToDelete.push(...ids.slice(0, PLAN_SAMPLE_SIZE - plan.sampleToDelete.length));
-        } else {
-          plan.toArchiveCount += ids.length;
-          plan.sampleToArchive.push(...ids.slice(0, PLAN_SAMPLE_SIZE - plan.sampleToArchive.length));
-        }
-      }
+      const counts = await classifiedCounts(
+        models,
+        { serverId: candidateServer._id, requiredCurrencies: environment.requiredCurrencies, trafficSince: since },
+        PLAN_SAMPLE_SIZE,
+      );
+      const sampleOf = (action: CleanupAction, taken: string[]) => counts[action].sample.slice(0, PLAN_SAMPLE_SIZE - taken.length).map(String);
+      plan.toDeleteCount += counts[CleanupAction.DELETE].count;
+      plan.toArchiveCount += counts[CleanupAction.ARCHIVE].count;
+      plan.sampleToDelete.push(...sampleOf(CleanupAction.DELETE, plan.sampleToDelete));
+      plan.sampleToArchive.push(...sampleOf(CleanupAction.ARCHIVE, plan.sampleToArchive));
     }
     plan.share = shareOf(plan.toDeleteCount + plan.toArchiveCount, plan.activeTables);
     plan.needsApproval = plan.share > maxShare;
