@@ -228,6 +228,11 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
     if (process.env.BENCH_DIAG) {
       const pending = dispatches.map((d) => ({ at: since(d.createdAt), ms: d.sentAt.getTime() - d.createdAt.getTime() })).sort((a, b) => a.at - b.at);
       console.log(`    PENDING (ms) by commit time (ms since startCleanup): ${pending.map((p) => `${p.at}:${p.ms}`).join(' ')}`);
+      // The longest wait, split: before the call reached Games (its message recorded), and the call's answer.
+      const worst = dispatches.reduce((a, b) => (b.sentAt - b.createdAt > a.sentAt - a.createdAt ? b : a));
+      const message = await db(names.games).collection('integrationmessages').findOne({ idempotencyKey: String(worst._id) });
+      const full = await db(names.rgs).collection('dispatches').findOne({ _id: worst._id });
+      console.log(`    longest PENDING: committed ${since(worst.createdAt)} ms, reached Games ${message ? since(message.createdAt) : '?'} ms, SENT ${since(worst.sentAt)} ms, attempts ${full?.attempts}`);
     }
 
     // The raw script, same logical work on the identical copy.
