@@ -7,8 +7,13 @@ import type { CleanupScheduler } from '../../domain/cleanup-request.service.js';
 
 export const CLEANUP_GAME_TABLES_JOB = 'cleanup-game-tables';
 
-/** Operations one worker process archives at once. */
-export const WORKER_CONCURRENCY = 4;
+/**
+ * Operations one worker process archives at once: as many as one RGS process's outbox keeps in
+ * flight (SENDS_IN_FLIGHT). An operation spends most of its time waiting for round trips, so with 4
+ * slots the worker fell behind a 1,000,000-table run: operations waited 3.8 s (p50) for a slot while
+ * mongod had CPU to spare, and Games finished 4.8 s after RGS (docs/benchmarks.md).
+ */
+export const WORKER_CONCURRENCY = 8;
 
 /** Readable in Agendash: which operation, what it does and to how many tables. */
 export interface CleanupGameTablesJobData {
@@ -42,8 +47,7 @@ export function defineCleanupGameTablesWorker(
     },
     {
       lockLifetime: deps.lockLifetimeMs,
-      // Operations of a run arrive in bursts (one per ≤ 500-id slice): with 2 at a time they queued
-      // for hundreds of milliseconds each while the database had room for more (issue 11).
+      // Operations of a run arrive in bursts (one per ≤ 500-id slice, up to 8 calls at once).
       concurrency: WORKER_CONCURRENCY,
       // Retries only matter for database outages: data problems end the operation as FAILED.
       backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 8, maxDelay: 5 * 60_000 }),
