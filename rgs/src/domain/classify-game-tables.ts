@@ -67,29 +67,35 @@ export async function classify<T extends { _id: Types.ObjectId }>(models: RgsMod
 const ACTIONS = [CleanupAction.DELETE, CleanupAction.ARCHIVE] as const;
 
 /**
- * The server's candidates after `after` (all when null), at most `pageSize` in `_id` order, in one
- * batch (without `batchSize` the driver fetches 101 documents, then the rest with a getMore).
- * Pages are read by `_id` after the last one seen: one indexed query each, straight from the
- * driver, no cursor state to keep, no per-document promise.
+ * The walk the run and the plan share: the server's candidates, at most `pageSize` per query in
+ * `_id` order, each page classified. A page is read in one batch (without `batchSize` the driver
+ * fetches 101 documents, then the rest with a getMore), by `_id` after the last one seen: one
+ * indexed query each, straight from the driver, no cursor state to keep, no per-document promise.
+ * The walk goes upwards and never comes back, so the consumer may change the tables of a page
+ * before asking for the next one. `last` marks the final page (possibly empty).
  */
-async function candidatePage<T extends { _id: Types.ObjectId }>(
+async function* classifiedPages<T extends { _id: Types.ObjectId }>(
   models: RgsModels,
   scope: CandidateScope,
-  after: Types.ObjectId | null,
   pageSize: number,
   projection: Record<string, 1>,
-): Promise<T[]> {
+): AsyncGenerator<{ classified: Record<CleanupAction, T[]>; last: boolean }> {
   const candidates = candidateFilter(scope.serverId, scope.requiredCurrencies);
-  return models.GameTable.collection
-    .find<T>(after ? { $and: [candidates, { _id: { $gt: after } }] } : candidates, { projection, sort: { _id: 1 }, limit: pageSize, batchSize: pageSize })
-    .toArray();
+  let after: Types.ObjectId | null = null;
+  for (let more = true; more; ) {
+    const page: T[] = await models.GameTable.collection
+      .find<T>(after ? { $and: [candidates, { _id: { $gt: after } }] } : candidates, { projection, sort: { _id: 1 }, limit: pageSize, batchSize: pageSize })
+      .toArray();
+    more = page.length === pageSize;
+    after = page.at(-1)?._id ?? after;
+    const classified = page.length > 0 ? await classify(models, page, scope.trafficSince) : { [CleanupAction.DELETE]: [], [CleanupAction.ARCHIVE]: [] };
+    yield { classified, last: !more };
+  }
 }
 
 /**
  * Streams a server's candidates a page of CANDIDATE_PAGE_SIZE at a time (never all in memory),
  * classifies each page and yields full slices per action as they fill up, then the remainders.
- * The walk goes upwards by `_id` and never comes back, so the consumer may change the tables it
- * received before asking for the next slice.
  */
 export async function* classifiedSlices(
   models: RgsModels,
@@ -97,17 +103,10 @@ export async function* classifiedSlices(
   { pageSize = CANDIDATE_PAGE_SIZE }: { pageSize?: number } = {},
 ): AsyncGenerator<ClassifiedSlice> {
   const pending: Record<CleanupAction, Candidate[]> = { [CleanupAction.DELETE]: [], [CleanupAction.ARCHIVE]: [] };
-  let after: Types.ObjectId | null = null;
-  for (let more = true; more; ) {
-    const page: Candidate[] = await candidatePage<Candidate>(models, scope, after, pageSize, { _id: 1, boId: 1 });
-    more = page.length === pageSize;
-    after = page.at(-1)?._id ?? after;
-    if (page.length > 0) {
-      const classified = await classify(models, page, scope.trafficSince);
-      for (const action of ACTIONS) pending[action].push(...classified[action]);
-    }
+  for await (const { classified, last } of classifiedPages<Candidate>(models, scope, pageSize, { _id: 1, boId: 1 })) {
+    for (const action of ACTIONS) pending[action].push(...classified[action]);
     for (const action of ACTIONS) {
-      while (pending[action].length >= SLICE_SIZE || (!more && pending[action].length > 0)) {
+      while (pending[action].length >= SLICE_SIZE || (last && pending[action].length > 0)) {
         yield { action, tables: pending[action].splice(0, SLICE_SIZE) };
       }
     }
@@ -137,17 +136,10 @@ export async function classifiedCounts(
     [CleanupAction.DELETE]: { count: 0, sample: [] },
     [CleanupAction.ARCHIVE]: { count: 0, sample: [] },
   };
-  let after: Types.ObjectId | null = null;
-  for (let more = true; more; ) {
-    const page: Array<{ _id: Types.ObjectId }> = await candidatePage(models, scope, after, pageSize, { _id: 1 });
-    more = page.length === pageSize;
-    after = page.at(-1)?._id ?? after;
-    if (page.length === 0) break;
-    const classified = await classify(models, page, scope.trafficSince);
+  for await (const { classified } of classifiedPages<{ _id: Types.ObjectId }>(models, scope, pageSize, { _id: 1 })) {
     for (const action of ACTIONS) {
-      const { count, sample } = counts[action];
-      counts[action].count = count + classified[action].length;
-      sample.push(...classified[action].slice(0, sampleSize - sample.length).map((c) => c._id));
+      counts[action].count += classified[action].length;
+      counts[action].sample.push(...classified[action].slice(0, sampleSize - counts[action].sample.length).map((c) => c._id));
     }
   }
   return counts;
