@@ -70,7 +70,7 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
 
     defineCleanupGameTablesWorker(agenda, { archiver, logger, lockLifetimeMs: config.cleanup.lockLifetimeMs });
     await scheduleIntegrationMessageRetention(agenda, { retention, db: conn.db! });
-    if ((options.workers ?? config.runJobs)) {
+    if (options.workers ?? config.runJobs) {
       await agenda.start();
       await cleanupRequests.requeueReceived();
     }

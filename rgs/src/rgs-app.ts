@@ -109,7 +109,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     defineCleanupRunEventJob(agenda);
     await scheduleDispatchToGames(agenda, { intervalMs: config.dispatch.intervalMs });
     await scheduleCleanupKickoff(agenda, { cron: config.cleanup.cron, timeZone: config.cleanup.timeZone });
-    if ((options.workers ?? config.runJobs)) await agenda.start();
+    if (options.workers ?? config.runJobs) await agenda.start();
 
     const retries = new DispatchRetryService({ models, dispatchTrigger, logger });
     const runJobStalled = stalledJobCheck(conn.db!, { jobNames: [CLEANUP_KICKOFF_JOB, CLEANUP_ENVIRONMENT_JOB], dataKey: 'runId', lockLifetimeMs });
