@@ -85,7 +85,8 @@ export function directBatches(raw: readonly ArchiveCandidate[], target: ArchiveT
 function archiveChanges(doc: ArchiveCandidate, archivedAt: Date): VersionEntry['changes'] | undefined {
   const changes: VersionEntry['changes'] = {};
   // A missing `active` reads as the schema's default (true), as a hydrated document has it.
-  if ((doc.active ?? true) !== false) changes.active = [doc.active ?? true, false];
+  const activeBefore = doc.active ?? true;
+  if (activeBefore) changes.active = [activeBefore, false];
   if (doc.archivedAt?.getTime() !== archivedAt.getTime()) changes.archivedAt = [doc.archivedAt ?? null, archivedAt];
   return Object.keys(changes).length > 0 ? changes : undefined;
 }
