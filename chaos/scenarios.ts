@@ -89,48 +89,84 @@ const trialOf = (scenario: Scenario, trial: number, fields: Omit<Trial, 'scenari
   ...fields,
 });
 
-export const rgsCrashMidChain: Scenario = {
-  name: 'RGS SIGKILL mid-chain',
-  target: 'progress ≤ 60 s after restart',
-  async run(trial) {
-    return withFixtures(async (mongo, services) => {
-      const setup = await cleanupSetup(await mongo.replSet(1), services, 3_000, 30);
-      try {
-        await services.games(setup.gamesUri, setup.gamesPort);
-        let rgs = await services.rgs(setup.rgsUri, setup.gamesPort);
-        const runId = await startRun(rgs, setup.environmentId);
-        // Killed while a chain link holds its lock, the worst moment: the link waits for the lock to expire.
-        const linkRunning = () => setup.rgs.collection('agendaJobs').countDocuments({ name: 'cleanup-environment', lockedAt: { $ne: null } });
-        const atKill = (await waitFor(
-          'two servers done and a link running',
-          async () => ((await linkRunning()) > 0 ? runView(rgs, runId) : undefined),
-          (run) => run !== undefined && run.serversDone >= 2,
-          60_000,
-          10,
-        ))!;
-        await rgs.process.kill9();
-        await sleep(2_000);
-        rgs = await services.rgs(setup.rgsUri, setup.gamesPort);
-        const restartedAt = Date.now();
-        const moved = await waitFor('progress after restart', () => runView(rgs, runId), (run) => run.serversDone > atKill.serversDone || run.status === 'COMPLETED', 120_000, 100);
-        const recovery = seconds(restartedAt);
-        const done = await waitFor('run completed and sent', () => runView(rgs, runId), finishedAndSent, 180_000, 250);
-        await allOperationsDeferred(setup.games, done.dispatches.length, 120_000);
-        const { lost, doubled } = await lostAndDoubled(setup.games, setup.rgs, setup.boIds);
-        return trialOf(this, trial, {
-          measured: `progress ${recovery} s after restart (killed at ${atKill.serversDone}/${atKill.serversTotal}, then ${moved.serversDone})`,
-          recoverySeconds: recovery,
-          lost,
-          doubled,
-          pass: recovery <= 60 && lost === 0 && doubled === 0 && done.errors.length === 0,
-          notes: `${done.dispatches.length} dispatches; ${done.errors.length} server errors`,
-        });
-      } finally {
-        await setup.close();
-      }
+/**
+ * Freezes RGS (SIGSTOP) until it is caught with a slice transaction open on mongod, then SIGKILLs
+ * it: the transaction stays open, its tables write-locked, until someone ends it. False when no
+ * transaction was caught in `attempts` tries.
+ */
+async function killInsideSliceTransaction(rgs: Service, db: Db, attempts = 500): Promise<boolean> {
+  const openTransactions = async () => {
+    const reply = await db.admin().command({
+      aggregate: 1,
+      pipeline: [{ $currentOp: { idleSessions: true } }, { $match: { type: 'idleSession', appName: { $regex: '^rgs:' }, transaction: { $exists: true } } }],
+      cursor: {},
     });
-  },
-};
+    return (reply.cursor as { firstBatch: unknown[] }).firstBatch.length;
+  };
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    rgs.process.child.kill('SIGSTOP');
+    await sleep(20); // a command already sent completes; its session is then idle, its transaction open
+    if ((await openTransactions()) > 0) {
+      await rgs.process.kill9();
+      return true;
+    }
+    rgs.process.child.kill('SIGCONT');
+    await sleep(Math.random() * 30);
+  }
+  return false;
+}
+
+/**
+ * RGS killed while a chain link holds its lock, the worst moment: the link waits for the lock to
+ * expire. `insideTransaction` kills it with a slice transaction open, whose tables stay locked
+ * until that transaction is ended (before: at mongod's 60 s limit, 82 s in all).
+ */
+function rgsCrashMidChain(insideTransaction: boolean): Scenario {
+  return {
+    name: insideTransaction ? 'RGS SIGKILL inside a slice transaction' : 'RGS SIGKILL mid-chain',
+    target: 'progress ≤ 60 s after restart',
+    async run(trial) {
+      return withFixtures(async (mongo, services) => {
+        const setup = await cleanupSetup(await mongo.replSet(1), services, 3_000, 30);
+        try {
+          await services.games(setup.gamesUri, setup.gamesPort);
+          let rgs = await services.rgs(setup.rgsUri, setup.gamesPort);
+          const runId = await startRun(rgs, setup.environmentId);
+          const linkRunning = () => setup.rgs.collection('agendaJobs').countDocuments({ name: 'cleanup-environment', lockedAt: { $ne: null } });
+          await waitFor(
+            'two servers done and a link running',
+            async () => ((await linkRunning()) > 0 ? runView(rgs, runId) : undefined),
+            (run) => run !== undefined && run.serversDone >= 2,
+            60_000,
+            10,
+          );
+          if (!insideTransaction) await rgs.process.kill9();
+          else if (!(await killInsideSliceTransaction(rgs, setup.rgs))) throw new Error('no slice transaction caught open in 500 tries');
+          await sleep(2_000);
+          rgs = await services.rgs(setup.rgsUri, setup.gamesPort);
+          const restartedAt = Date.now();
+          // Where the dead process left the run (it may have recorded a server after the last look).
+          const atKill = await runView(rgs, runId);
+          const moved = await waitFor('progress after restart', () => runView(rgs, runId), (run) => run.serversDone > atKill.serversDone || run.status === 'COMPLETED', 120_000, 100);
+          const recovery = seconds(restartedAt);
+          const done = await waitFor('run completed and sent', () => runView(rgs, runId), finishedAndSent, 180_000, 250);
+          await allOperationsDeferred(setup.games, done.dispatches.length, 120_000);
+          const { lost, doubled } = await lostAndDoubled(setup.games, setup.rgs, setup.boIds);
+          return trialOf(this, trial, {
+            measured: `progress ${recovery} s after restart (killed at ${atKill.serversDone}/${atKill.serversTotal}, then ${moved.serversDone})`,
+            recoverySeconds: recovery,
+            lost,
+            doubled,
+            pass: recovery <= 60 && lost === 0 && doubled === 0 && done.errors.length === 0,
+            notes: `${done.dispatches.length} dispatches; ${done.errors.length} server errors`,
+          });
+        } finally {
+          await setup.close();
+        }
+      });
+    },
+  };
+}
 
 /** Creates `count` operations of `size` ids each through the Games API. */
 async function receiveOperations(games: Service, db: Db, count: number, size: number): Promise<{ ids: ObjectId[]; operationIds: string[] }> {
@@ -366,4 +402,12 @@ export const failover: Scenario = {
   },
 };
 
-export const ALL_SCENARIOS: Scenario[] = [healthWithMongoDown, gamesWorkerKilled, gamesSigterm, rgsCrashMidChain, gamesDownThenBack, failover];
+export const ALL_SCENARIOS: Scenario[] = [
+  healthWithMongoDown,
+  gamesWorkerKilled,
+  gamesSigterm,
+  rgsCrashMidChain(false),
+  rgsCrashMidChain(true),
+  gamesDownThenBack,
+  failover,
+];

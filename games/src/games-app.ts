@@ -3,7 +3,8 @@ import type { Connection } from 'mongoose';
 import { createAgenda } from '../../shared/src/agenda.js';
 import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
-import { connectMongo, ensureCollections } from '../../shared/src/mongo/connect.js';
+import { AbandonedTransactions } from '../../shared/src/mongo/abandoned-transactions.js';
+import { connectMongo, ensureCollections, processAppName } from '../../shared/src/mongo/connect.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
 import { stalledJobCheck } from '../../shared/src/stalled-jobs.js';
 import type { GamesConfig } from './config.js';
@@ -43,11 +44,11 @@ export interface GamesAppOptions {
 /** The composition root of Games: wires config, MongoDB, services, jobs and the HTTP API. */
 export async function startGamesApp(config: GamesConfig, options: GamesAppOptions): Promise<GamesApp> {
   const logger = options.logger;
-  const conn = await connectMongo(options.mongoUri, logger);
+  const conn = await connectMongo(options.mongoUri, logger, { appName: processAppName('games') });
   try {
     const models = registerGamesModels(conn, { gameTablePlugins: options.gameTablePlugins });
     await ensureCollections(conn);
-    const withTransaction = transactionRunner(conn);
+    const withTransaction = transactionRunner(conn, new AbandonedTransactions(conn.getClient(), { service: 'games', logger }));
 
     const metrics = createGamesMetrics(models);
     const agenda = await createAgenda({

@@ -3,7 +3,8 @@ import type { Connection } from 'mongoose';
 import { createAgenda } from '../../shared/src/agenda.js';
 import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
-import { connectMongo, ensureCollections } from '../../shared/src/mongo/connect.js';
+import { AbandonedTransactions } from '../../shared/src/mongo/abandoned-transactions.js';
+import { connectMongo, ensureCollections, processAppName } from '../../shared/src/mongo/connect.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
 import { stalledJobCheck } from '../../shared/src/stalled-jobs.js';
 import type { RgsConfig } from './config.js';
@@ -54,11 +55,11 @@ export interface RgsAppOptions {
 /** The composition root of RGS: wires config, MongoDB, services, jobs and the HTTP API. */
 export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Promise<RgsApp> {
   const logger = options.logger;
-  const conn = await connectMongo(options.mongoUri, logger);
+  const conn = await connectMongo(options.mongoUri, logger, { appName: processAppName('rgs') });
   try {
     const models = registerRgsModels(conn, { gameTablePlugins: options.gameTablePlugins });
     await ensureCollections(conn);
-    const withTransaction = transactionRunner(conn);
+    const withTransaction = transactionRunner(conn, new AbandonedTransactions(conn.getClient(), { service: 'rgs', logger }));
     const { registry: metrics, chainTimings } = createRgsMetrics(models);
     const agenda = await createAgenda({
       db: conn.db!,

@@ -1,15 +1,27 @@
 import type { ClientSession, Connection } from 'mongoose';
+import { isWriteConflict, type AbandonedTransactions } from './abandoned-transactions.js';
 
 /**
  * Runs `fn` in one multi-document transaction. The driver's `withTransaction` already retries
  * TransientTransactionError and UnknownTransactionCommitResult, so `fn` may run more than once:
  * keep it idempotent, pass `{ session }` to every read and write, and never schedule jobs or call
  * other services inside it.
+ *
+ * With `abandoned`, a write conflict first ends the transactions dead processes left open, so the
+ * driver's retry finds the documents free instead of conflicting until mongod's 60 s limit.
  */
-export async function withTransaction<T>(conn: Connection, fn: (session: ClientSession) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(conn: Connection, fn: (session: ClientSession) => Promise<T>, abandoned?: AbandonedTransactions): Promise<T> {
   const session = await conn.startSession();
+  const attempt = async () => {
+    try {
+      return await fn(session);
+    } catch (err) {
+      if (abandoned && isWriteConflict(err)) await abandoned.afterWriteConflict();
+      throw err;
+    }
+  };
   try {
-    return await session.withTransaction(() => fn(session), {
+    return await session.withTransaction(attempt, {
       readConcern: { level: 'snapshot' },
       writeConcern: { w: 'majority' },
       readPreference: 'primary',
@@ -22,4 +34,7 @@ export async function withTransaction<T>(conn: Connection, fn: (session: ClientS
 export type WithTransaction = <T>(fn: (session: ClientSession) => Promise<T>) => Promise<T>;
 
 /** Binds `withTransaction` to a connection, for services that take it as a collaborator. */
-export const transactionRunner = (conn: Connection): WithTransaction => (fn) => withTransaction(conn, fn);
+export const transactionRunner =
+  (conn: Connection, abandoned?: AbandonedTransactions): WithTransaction =>
+  (fn) =>
+    withTransaction(conn, fn, abandoned);

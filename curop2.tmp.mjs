@@ -1,0 +1,17 @@
+import { MongoClient } from 'mongodb';
+const uri = process.env.TEST_URI;
+const dead = new MongoClient(uri, { appName: 'x:dead:1' });
+await dead.connect();
+const c = dead.db('t2').collection('c');
+await c.deleteMany({}); await c.insertOne({ _id: 1, v: 0 });
+const s = dead.startSession();
+s.startTransaction();
+await c.updateOne({ _id: 1 }, { $set: { v: 1 } }, { session: s });
+const live = new MongoClient(uri, { appName: 'x:live:1' });
+const t0 = Date.now(); let attempts = 0;
+const ls = live.startSession();
+await ls.withTransaction(async () => { attempts++; await live.db('t2').collection('c').updateOne({ _id: 1 }, { $set: { v: 2 } }, { session: ls }); });
+console.log('took', Date.now() - t0, 'attempts', attempts);
+const ops = await live.db('admin').aggregate([{ $currentOp: { idleSessions: true } }, { $match: { type: 'idleSession' } }]).toArray();
+console.log('idle left', ops.length);
+await dead.close(true); await live.close();
