@@ -1,6 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
-import { createAgenda } from '../../shared/src/agenda.js';
+import { createAgenda, startAgenda } from '../../shared/src/agenda.js';
 import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
 import { AbandonedTransactions } from '../../shared/src/mongo/abandoned-transactions.js';
@@ -72,7 +72,7 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     defineCleanupGameTablesWorker(agenda, { archiver, logger, lockLifetimeMs: config.cleanup.lockLifetimeMs });
     await scheduleIntegrationMessageRetention(agenda, { retention, db: conn.db! });
     if (options.workers ?? config.runJobs) {
-      await agenda.start();
+      await startAgenda(agenda);
       await cleanupRequests.requeueReceived();
     }
 

@@ -1,6 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
-import { createAgenda } from '../../shared/src/agenda.js';
+import { createAgenda, startAgenda } from '../../shared/src/agenda.js';
 import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
 import { AbandonedTransactions } from '../../shared/src/mongo/abandoned-transactions.js';
@@ -110,7 +110,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     defineCleanupRunEventJob(agenda);
     await scheduleDispatchToGames(agenda, { intervalMs: config.dispatch.intervalMs });
     await scheduleCleanupKickoff(agenda, { cron: config.cleanup.cron, timeZone: config.cleanup.timeZone });
-    if (options.workers ?? config.runJobs) await agenda.start();
+    if (options.workers ?? config.runJobs) await startAgenda(agenda);
 
     const retries = new DispatchRetryService({ models, dispatchTrigger, logger });
     const runJobStalled = stalledJobCheck(conn.db!, { jobNames: [CLEANUP_KICKOFF_JOB, CLEANUP_ENVIRONMENT_JOB], dataKey: 'runId', lockLifetimeMs });

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Agenda } from 'agenda';
+import { MongoClient } from 'mongodb';
+import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda.js';
+import { createLogger } from '../../shared/src/logger.js';
+import { eventually } from '../support/eventually.js';
+import { freshDatabaseUri } from '../support/mongo.js';
+
+const logger = createLogger({ name: 'agenda-processing-test', level: 'silent' });
+const BURST = 20;
+
+/** Agenda's processor as the test drives it: one poll, by hand, with notifications off. */
+interface Processor {
+  process(): Promise<void>;
+  notificationUnsubscribe?: () => void;
+}
+
+describe('Agenda processing', () => {
+  let client: MongoClient;
+  let worker: Agenda;
+  const started: Array<{ at: number; lockedAt: number }> = [];
+
+  beforeAll(async () => {
+    client = await MongoClient.connect(freshDatabaseUri('agenda_processing'));
+    worker = await createAgenda({ db: client.db(), name: 'worker', processEveryMs: 10 * 60_000, defaultLockLifetimeMs: 5_000, logger });
+    worker.define(
+      'burst-job',
+      async (job) => {
+        started.push({ at: Date.now(), lockedAt: job.attrs.lockedAt!.getTime() });
+      },
+      { concurrency: BURST },
+    );
+    await startAgenda(worker);
+  });
+
+  afterAll(async () => {
+    await stopAgenda(worker, logger);
+    await client.close();
+  });
+
+  it('When a poll finds a burst of due jobs, then the first starts before the last is locked, not after the whole burst', async () => {
+    // Arrange: a burst of due jobs that only the poll below takes (no notification, no timer)
+    const processor = (worker as unknown as { jobProcessor: Processor }).jobProcessor;
+    processor.notificationUnsubscribe?.();
+    const now = new Date();
+    await client
+      .db()
+      .collection('agendaJobs')
+      .insertMany(Array.from({ length: BURST }, () => ({ name: 'burst-job', data: {}, type: 'normal', priority: 0, nextRunAt: now, lockedAt: null })));
+
+    // Act: Agenda's poll locks them one round trip at a time
+    await processor.process();
+
+    // Assert
+    await eventually(async () => started.length, (count) => count === BURST, { intervalMs: 10 });
+    const firstStart = Math.min(...started.map((s) => s.at));
+    const lastLock = Math.max(...started.map((s) => s.lockedAt));
+    expect(firstStart).toBeLessThan(lastLock);
+  });
+});
