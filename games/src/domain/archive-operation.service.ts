@@ -137,8 +137,10 @@ export class ArchiveOperationService {
     await reportProgress(0);
     // One read for the whole operation (at most 500 ids, only the tracked fields), straight from the driver.
     // One batch: without `batchSize` the driver fetches 101 documents, then the rest with a getMore.
+    // The limit (no more tables than ids) closes the cursor with that batch: a batch that is full
+    // otherwise leaves it open, and the driver asks once more to find nothing.
     const raw = await GameTable.collection
-      .find<ArchiveCandidate>({ _id: { $in: ids } }, { projection: ARCHIVE_PROJECTION, batchSize: Math.max(1, ids.length), session })
+      .find<ArchiveCandidate>({ _id: { $in: ids } }, { projection: ARCHIVE_PROJECTION, limit: ids.length, batchSize: Math.max(1, ids.length), session })
       .toArray();
     const found = new Set(raw.map((doc) => String(doc._id)));
     const outcome: BatchOutcome = {

@@ -79,7 +79,11 @@ export class GameTableCleanupService {
    */
   private async applySlice(job: ServerCleanup, slice: ClassifiedSlice, dispatchId: Types.ObjectId, session: ClientSession): Promise<number> {
     const { GameTable, Dispatch } = this.deps.models;
+    // In one batch, the cursor closed with it (no more tables than ids): by default the driver
+    // fetches 101 documents, then the rest with a getMore.
     let tables = await GameTable.find({ _id: { $in: slice.tables.map((t) => t._id) }, serverId: job.serverId, active: true }, { _id: 1, boId: 1 })
+      .limit(slice.tables.length)
+      .batchSize(slice.tables.length)
       .session(session)
       .lean();
     if (slice.action === CleanupAction.DELETE) {
