@@ -292,10 +292,10 @@ async function profileSummary(db: Db): Promise<string> {
 /**
  * BENCH_DIAG: where a Games operation's wait from request to worker goes, from the server's wall
  * clock of each change (change events' `wallTime`): request recorded → worker job inserted →
- * job locked by a worker → operation claimed (IN_PROGRESS).
+ * job locked by a worker → its run started (Agenda's save of `lastRunAt`) → operation claimed (IN_PROGRESS).
  */
 function traceOperationStages(games: Db): { p50s(): Promise<Record<string, number>> } {
-  const at = new Map<string, { jobInserted?: number; locked?: number; claimed?: number; created?: number }>();
+  const at = new Map<string, { jobInserted?: number; locked?: number; runStarted?: number; claimed?: number; created?: number }>();
   const jobOperation = new Map<string, string>();
   const entry = (operationId: string) => at.get(operationId) ?? at.set(operationId, {}).get(operationId)!;
   const stream = games.watch(
@@ -310,6 +310,8 @@ function traceOperationStages(games: Db): { p50s(): Promise<Record<string, numbe
       entry(change.fullDocument.data.operationId).jobInserted = wall;
     } else if (change.ns.coll === 'agendaJobs' && change.updateDescription?.updatedFields?.lockedAt && jobOperation.has(id)) {
       entry(jobOperation.get(id)!).locked ??= wall;
+    } else if (change.ns.coll === 'agendaJobs' && change.updateDescription?.updatedFields?.lastRunAt && jobOperation.has(id)) {
+      entry(jobOperation.get(id)!).runStarted ??= wall;
     } else if (change.ns.coll === 'asyncoperations' && change.operationType === 'insert') {
       entry(id).created = wall;
     } else if (change.ns.coll === 'asyncoperations' && change.updateDescription?.updatedFields?.status === 'IN_PROGRESS') {
@@ -319,12 +321,17 @@ function traceOperationStages(games: Db): { p50s(): Promise<Record<string, numbe
   return {
     async p50s() {
       await stream.close();
-      const complete = [...at.values()].filter((e) => e.created && e.jobInserted && e.locked && e.claimed);
+      const complete = [...at.values()].filter((e) => e.created && e.jobInserted && e.locked && e.runStarted && e.claimed);
+      if (process.env.BENCH_DIAG === 'all') {
+        const rows = complete.sort((a, b) => a.created! - b.created!).map((e) => `${e.created! - complete[0]!.created!}:${e.jobInserted! - e.created!}/${e.locked! - e.jobInserted!}/${e.runStarted! - e.locked!}/${e.claimed! - e.runStarted!}`);
+        console.log(`    request→worker by operation (ms since the first: committed→inserted/locked/run started/claimed): ${rows.join(' ')}`);
+      }
       return {
         operations: complete.length,
         committedToJobInserted: median(complete.map((e) => e.jobInserted! - e.created!)),
         jobInsertedToLocked: median(complete.map((e) => e.locked! - e.jobInserted!)),
-        lockedToClaimed: median(complete.map((e) => e.claimed! - e.locked!)),
+        lockedToRunStarted: median(complete.map((e) => e.runStarted! - e.locked!)),
+        runStartedToClaimed: median(complete.map((e) => e.claimed! - e.runStarted!)),
       };
     },
   };
