@@ -103,7 +103,11 @@ export class Services {
 
   async stopAll(): Promise<void> {
     live.delete(this);
-    for (const child of this.running.splice(0)) await child.kill9().catch(() => {});
+    for (const child of this.running.splice(0)) {
+      // CHAOS_DIAG: a service that exited by itself (a crash) shows its last words.
+      if (process.env.CHAOS_DIAG && child.child.exitCode !== null) console.error(`service ${child.child.pid} exited ${child.child.exitCode}:\n${child.output().slice(-4_000)}`);
+      await child.kill9().catch(() => {});
+    }
   }
 
   private async start(entry: string, label: string, env: Record<string, string>): Promise<Service> {

@@ -3,8 +3,14 @@ import { MongoServerError } from 'mongodb';
 import type { Logger } from '../logger.js';
 import { appNamePrefix } from './connect.js';
 
-/** How long a transaction of ours may sit idle before it counts as abandoned (its process died). */
-export const ABANDONED_AFTER_MS = 5_000;
+/**
+ * How long a transaction of ours may sit idle before it counts as abandoned (its process died).
+ * Longer than an election (5–12 s), during which live transactions wait too: ending a session
+ * whose next command is already on its way interrupts that command, which is not retried. Shorter
+ * than a job lock's takeover (30 s after the dead process's last renewal, every 10 s), so the
+ * worker that takes a dead one's job over finds its transaction already past the limit.
+ */
+export const ABANDONED_AFTER_MS = 20_000;
 
 /** At most one look for abandoned transactions per this long, however many conflicts come. */
 const LOOK_AT_MOST_EVERY_MS = 1_000;
