@@ -206,6 +206,16 @@ export async function runView(rgs: Service, runId: string): Promise<RunView> {
 export const finishedAndSent = (run: RunView) => run.status === 'COMPLETED' && run.dispatches.every((d) => d.status === 'SENT');
 
 /** Every Games operation finished (DEFERRED), waited for through the database. */
+/**
+ * Waits until the Games operation of every SENT dispatch of the run is DEFERRED, each by its id: a
+ * count of DEFERRED operations can be reached early when a failover leaves an extra operation.
+ */
+export async function sentOperationsDeferred(games: Db, rgs: Db, runId: string, timeoutMs: number): Promise<void> {
+  const dispatches = await rgs.collection('dispatches').find({ runId: new ObjectId(runId), status: 'SENT' }, { projection: { gamesOperationId: 1 } }).toArray();
+  const ids = dispatches.map((d) => new ObjectId(String(d.gamesOperationId)));
+  await waitFor('the operation of every SENT dispatch DEFERRED', () => games.collection('asyncoperations').countDocuments({ _id: { $in: ids }, status: 'DEFERRED' }), (n) => n === ids.length, timeoutMs, 250);
+}
+
 export async function allOperationsDeferred(games: Db, expected: number, timeoutMs: number): Promise<void> {
   await waitFor('every Games operation DEFERRED', () => games.collection('asyncoperations').countDocuments({ status: 'DEFERRED' }), (n) => n >= expected, timeoutMs, 250);
 }

@@ -4,6 +4,7 @@ import type { MongoMemoryReplSet } from 'mongodb-memory-server-core';
 import { freePort } from '../tests/rgs/support/free-port.js';
 import {
   allOperationsDeferred,
+  sentOperationsDeferred,
   connect,
   finishedAndSent,
   GAMES_TOKEN,
@@ -150,7 +151,7 @@ function rgsCrashMidChain(insideTransaction: boolean): Scenario {
           const moved = await waitFor('progress after restart', () => runView(rgs, runId), (run) => run.serversDone > atKill.serversDone || run.status === 'COMPLETED', 120_000, 100);
           const recovery = seconds(restartedAt);
           const done = await waitFor('run completed and sent', () => runView(rgs, runId), finishedAndSent, 180_000, 250);
-          await allOperationsDeferred(setup.games, done.dispatches.length, 120_000);
+          await sentOperationsDeferred(setup.games, setup.rgs, runId, 120_000);
           const { lost, doubled } = await lostAndDoubled(setup.games, setup.rgs, setup.boIds);
           return trialOf(this, trial, {
             measured: `progress ${recovery} s after restart (killed at ${atKill.serversDone}/${atKill.serversTotal}, then ${moved.serversDone})`,
@@ -311,7 +312,7 @@ export const gamesDownThenBack: Scenario = {
         const backAt = Date.now();
         await waitFor('every dispatch SENT', () => runView(rgs, runId), finishedAndSent, 120_000, 100);
         const recovery = seconds(backAt);
-        await allOperationsDeferred(setup.games, 3, 60_000);
+        await sentOperationsDeferred(setup.games, setup.rgs, runId, 60_000);
         const { lost, doubled } = await lostAndDoubled(setup.games, setup.rgs, setup.boIds);
         return trialOf(this, trial, {
           measured: `all SENT ${recovery} s after Games was back`,
@@ -373,7 +374,7 @@ export const failover: Scenario = {
           recovery2 = seconds(electedAt2);
         }
         const finished = await waitFor('run completed and sent', () => runView(rgs, runId), finishedAndSent, 240_000, 500);
-        await allOperationsDeferred(setup.games, finished.dispatches.length, 180_000);
+        await sentOperationsDeferred(setup.games, setup.rgs, runId, 180_000);
         const { lost, doubled } = await lostAndDoubled(setup.games, setup.rgs, setup.boIds);
         if (lost > 0 && process.env.CHAOS_DIAG) {
           const missing = await setup.games.collection('gametables').find({ _id: { $in: setup.boIds }, active: { $ne: false } }).toArray();
@@ -383,7 +384,9 @@ export const failover: Scenario = {
           const ops = await setup.games.collection('asyncoperations').find({ messageId: { $in: messages.map((m) => m._id) } }).toArray();
           const dispatches = await setup.rgs.collection('dispatches').find({ boIds: { $in: ids } }).toArray();
           const versions = await setup.games.collection('gametableversions').countDocuments({ gameTableId: { $in: ids } });
-          console.error(JSON.stringify({ lostActive: ids.length, absent, versions, messages: messages.length, ops: ops.map((o) => ({ id: o._id, status: o.status, attempts: o.attempts, req: o.requestedCount, succ: (o.succeededIds ?? []).length, fail: o.failures, processed: o.processedCount })), dispatches: dispatches.map((d) => ({ id: d._id, status: d.status, attempts: d.attempts, op: d.gamesOperationId, n: d.boIds.length, err: d.lastError })), first: missing[0] }, null, 1));
+          const allOps = await setup.games.collection('asyncoperations').aggregate([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+          console.error(JSON.stringify({ operationsByStatus: allOps }));
+          console.error(JSON.stringify({ lostActive: ids.length, absent, versions, messages: messages.length, ops: ops.map((o) => ({ id: o._id, status: o.status, attempts: o.attempts, req: o.requestedCount, succ: (o.succeededIds ?? []).length, fail: o.failures, processed: o.processedCount, createdAt: o.createdAt, finishedAt: o.finishedAt })), dispatches: dispatches.map((d) => ({ id: d._id, status: d.status, attempts: d.attempts, op: d.gamesOperationId, n: d.boIds.length, err: d.lastError })), first: missing[0] }, null, 1));
         }
         const worst = Math.max(recovery1, recovery2 ?? 0);
         return trialOf(this, trial, {
