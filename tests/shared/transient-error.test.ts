@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
+import { MongoBulkWriteError, MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import { isTransientInfrastructureError } from '../../shared/src/mongo/transient-error.js';
 
 const labelled = (label: string) => {
@@ -14,7 +14,18 @@ describe('which errors mean "MongoDB was unreachable" (retry later) rather than 
     { error: new Error('archive failed', { cause: new MongoNetworkError('connection 2 to 127.0.0.1:41741 closed') }), transient: true, what: 'a network error wrapped as a cause' },
     { error: new MongoServerSelectionError('Server selection timed out', { type: 'Unknown', servers: new Map() } as never), transient: true, what: 'no server selectable' },
     { error: labelled('TransientTransactionError'), transient: true, what: 'a transaction error the driver labels transient' },
+    {
+      // What insertMany throws when its connection is reset by a failover (seen in the chaos failover scenario).
+      error: new MongoBulkWriteError(new MongoNetworkError('read ECONNRESET', { cause: new Error('read ECONNRESET') }) as never, {} as never),
+      transient: true,
+      what: 'a bulk write cut off by a reset connection',
+    },
     { error: new MongoServerError({ message: 'E11000 duplicate key', code: 11000 }), transient: false, what: 'a duplicate key' },
+    {
+      error: new MongoBulkWriteError({ message: 'E11000 duplicate key', code: 11000, writeErrors: [] }, {} as never),
+      transient: false,
+      what: 'a bulk write refused by a unique index',
+    },
     { error: new Error('simulated failure while cleaning this server'), transient: false, what: 'a callback refusing a record' },
   ])('When the error is $what, then transient is $transient', ({ error, transient }) => {
     // Act / Assert

@@ -1,4 +1,4 @@
-import { MongoError } from 'mongodb';
+import { MongoError, MongoServerError } from 'mongodb';
 
 /**
  * The driver's errors that mean "the database was unreachable", by name: a name survives being
@@ -22,14 +22,17 @@ const MAX_CAUSES = 5;
 /**
  * True for errors that say "the database was unreachable", not "this data is wrong" (an outage,
  * a failover: a connection closed under a running worker). Workers let those fail the job so Agenda
- * retries it later, instead of marking the work FAILED. Follows `cause`, so a wrapped error counts.
+ * retries it later, instead of marking the work FAILED. Follows `cause` (and a bulk write error's
+ * `errorResponse`), so a wrapped error counts.
  */
 export function isTransientInfrastructureError(err: unknown): boolean {
   let current: unknown = err;
   for (let depth = 0; current instanceof Error && depth < MAX_CAUSES; depth += 1) {
     if (UNREACHABLE.has(current.name)) return true;
     if (current instanceof MongoError && RETRYABLE_LABELS.some((label) => (current as MongoError).hasErrorLabel(label))) return true;
-    current = current.cause;
+    // A bulk write (insertMany) wraps a network error in a MongoBulkWriteError without its labels or
+    // cause, keeping it as `errorResponse`: a versions insert cut off by a failover looked like bad data.
+    current = current.cause ?? (current instanceof MongoServerError ? current.errorResponse : undefined);
   }
   return false;
 }
