@@ -106,6 +106,9 @@ export class Services {
     for (const child of this.running.splice(0)) {
       // CHAOS_DIAG: a service that exited by itself (a crash) shows its last words.
       if (process.env.CHAOS_DIAG && child.child.exitCode !== null) console.error(`service ${child.child.pid} exited ${child.child.exitCode}:\n${child.output().slice(-4_000)}`);
+      // CHAOS_DIAG: every error a service logged.
+      const errors = process.env.CHAOS_DIAG ? child.output().split('\n').filter((line) => /"level":"(error|fatal)"/.test(line)) : [];
+      if (errors.length > 0) console.error(`service ${child.child.pid} logged ${errors.length} errors:\n${errors.slice(-10).join('\n').slice(-6_000)}`);
       await child.kill9().catch(() => {});
     }
   }
@@ -213,7 +216,20 @@ export const finishedAndSent = (run: RunView) => run.status === 'COMPLETED' && r
 export async function sentOperationsDeferred(games: Db, rgs: Db, runId: string, timeoutMs: number): Promise<void> {
   const dispatches = await rgs.collection('dispatches').find({ runId: new ObjectId(runId), status: 'SENT' }, { projection: { gamesOperationId: 1 } }).toArray();
   const ids = dispatches.map((d) => new ObjectId(String(d.gamesOperationId)));
-  await waitFor('the operation of every SENT dispatch DEFERRED', () => games.collection('asyncoperations').countDocuments({ _id: { $in: ids }, status: 'DEFERRED' }), (n) => n === ids.length, timeoutMs, 250);
+  // A FAILED operation never becomes DEFERRED: the wait ends there.
+  const states = async () => ({
+    deferred: await games.collection('asyncoperations').countDocuments({ _id: { $in: ids }, status: 'DEFERRED' }),
+    failed: await games.collection('asyncoperations').countDocuments({ _id: { $in: ids }, status: 'FAILED' }),
+  });
+  await waitFor('the operation of every SENT dispatch DEFERRED', states, (n) => n.deferred === ids.length || n.failed > 0, timeoutMs, 250).then(async (n) => {
+    if (n.failed > 0) throw new Error(`${n.failed} operation(s) of SENT dispatches FAILED`);
+  }).catch(async (err: Error) => {
+    if (process.env.CHAOS_DIAG) {
+      const stuck = await games.collection('asyncoperations').find({ _id: { $in: ids }, status: { $ne: 'DEFERRED' } }, { projection: { succeededIds: 0 } }).toArray();
+      console.error(`operations of SENT dispatches not DEFERRED: ${JSON.stringify(stuck)}`);
+    }
+    throw err;
+  });
 }
 
 export async function allOperationsDeferred(games: Db, expected: number, timeoutMs: number): Promise<void> {
