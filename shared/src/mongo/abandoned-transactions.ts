@@ -51,7 +51,11 @@ export class AbandonedTransactions {
     private readonly options: AbandonedTransactionsOptions,
   ) {}
 
-  /** After a write conflict: ends abandoned transactions, looking at most once a second. */
+  /**
+   * After a write conflict: ends abandoned transactions, looking at most once a second. Never
+   * throws: the caller rethrows its write conflict, whose transient label makes the driver retry the
+   * transaction, and a look that fails (mongod unreachable mid-failover) must not replace it.
+   */
   async afterWriteConflict(): Promise<void> {
     if (this.looking) {
       await this.looking;
@@ -59,7 +63,12 @@ export class AbandonedTransactions {
     }
     if (Date.now() - this.lastLookAt < LOOK_AT_MOST_EVERY_MS) return;
     this.lastLookAt = Date.now();
-    this.looking = this.end().finally(() => (this.looking = null));
+    this.looking = this.end()
+      .catch((err: unknown) => {
+        this.options.logger.warn({ err }, 'could not look for abandoned transactions; the transaction is retried all the same');
+        return 0;
+      })
+      .finally(() => (this.looking = null));
     await this.looking;
   }
 
