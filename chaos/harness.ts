@@ -104,11 +104,7 @@ export class Services {
   async stopAll(): Promise<void> {
     live.delete(this);
     for (const child of this.running.splice(0)) {
-      // CHAOS_DIAG: a service that exited by itself (a crash) shows its last words.
-      if (process.env.CHAOS_DIAG && child.child.exitCode !== null) console.error(`service ${child.child.pid} exited ${child.child.exitCode}:\n${child.output().slice(-4_000)}`);
-      // CHAOS_DIAG: every error a service logged.
-      const errors = process.env.CHAOS_DIAG ? child.output().split('\n').filter((line) => /"level":"(error|fatal)"/.test(line)) : [];
-      if (errors.length > 0) console.error(`service ${child.child.pid} logged ${errors.length} errors:\n${errors.slice(-10).join('\n').slice(-6_000)}`);
+      if (process.env.CHAOS_DIAG) printDiagnosis(child);
       await child.kill9().catch(() => {});
     }
   }
@@ -122,6 +118,13 @@ export class Services {
     });
     return { process: child, url: url!, name: `${label.toLowerCase()}-${child.child.pid}` };
   }
+}
+
+/** CHAOS_DIAG: the last words of a service that exited by itself (a crash), and every error it logged. */
+function printDiagnosis(child: ServiceProcess): void {
+  if (child.child.exitCode !== null) console.error(`service ${child.child.pid} exited ${child.child.exitCode}:\n${child.output().slice(-4_000)}`);
+  const errors = child.output().split('\n').filter((line) => /"level":"(error|fatal)"/.test(line));
+  if (errors.length > 0) console.error(`service ${child.child.pid} logged ${errors.length} errors:\n${errors.slice(-10).join('\n').slice(-6_000)}`);
 }
 
 /** POSTs a GraphQL document; throws on GraphQL errors. */
@@ -208,30 +211,28 @@ export async function runView(rgs: Service, runId: string): Promise<RunView> {
 
 export const finishedAndSent = (run: RunView) => run.status === 'COMPLETED' && run.dispatches.every((d) => d.status === 'SENT');
 
-/** Every Games operation finished (DEFERRED), waited for through the database. */
 /**
  * Waits until the Games operation of every SENT dispatch of the run is DEFERRED, each by its id: a
- * count of DEFERRED operations can be reached early when a failover leaves an extra operation.
+ * count of DEFERRED operations can be reached early when a failover leaves an extra operation. A
+ * FAILED operation never becomes DEFERRED, so the wait ends there with an error.
  */
 export async function sentOperationsDeferred(games: Db, rgs: Db, runId: string, timeoutMs: number): Promise<void> {
   const dispatches = await rgs.collection('dispatches').find({ runId: new ObjectId(runId), status: 'SENT' }, { projection: { gamesOperationId: 1 } }).toArray();
   const ids = dispatches.map((d) => new ObjectId(String(d.gamesOperationId)));
-  // A FAILED operation never becomes DEFERRED: the wait ends there.
-  const states = async () => ({
-    deferred: await games.collection('asyncoperations').countDocuments({ _id: { $in: ids }, status: 'DEFERRED' }),
-    failed: await games.collection('asyncoperations').countDocuments({ _id: { $in: ids }, status: 'FAILED' }),
-  });
-  await waitFor('the operation of every SENT dispatch DEFERRED', states, (n) => n.deferred === ids.length || n.failed > 0, timeoutMs, 250).then(async (n) => {
-    if (n.failed > 0) throw new Error(`${n.failed} operation(s) of SENT dispatches FAILED`);
-  }).catch(async (err: Error) => {
+  const count = (status: string) => games.collection('asyncoperations').countDocuments({ _id: { $in: ids }, status });
+  try {
+    const states = await waitFor('the operation of every SENT dispatch DEFERRED', async () => ({ deferred: await count('DEFERRED'), failed: await count('FAILED') }), (n) => n.deferred === ids.length || n.failed > 0, timeoutMs, 250);
+    if (states.failed > 0) throw new Error(`${states.failed} operation(s) of SENT dispatches FAILED`);
+  } catch (err) {
     if (process.env.CHAOS_DIAG) {
       const stuck = await games.collection('asyncoperations').find({ _id: { $in: ids }, status: { $ne: 'DEFERRED' } }, { projection: { succeededIds: 0 } }).toArray();
       console.error(`operations of SENT dispatches not DEFERRED: ${JSON.stringify(stuck)}`);
     }
     throw err;
-  });
+  }
 }
 
+/** Every Games operation finished (DEFERRED), waited for through the database. */
 export async function allOperationsDeferred(games: Db, expected: number, timeoutMs: number): Promise<void> {
   await waitFor('every Games operation DEFERRED', () => games.collection('asyncoperations').countDocuments({ status: 'DEFERRED' }), (n) => n >= expected, timeoutMs, 250);
 }
