@@ -1,6 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
 import { createAgenda, startAgenda } from '../../shared/src/agenda.js';
+import { JobsInTransaction } from '../../shared/src/job-in-transaction.js';
 import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
 import { AbandonedTransactions } from '../../shared/src/mongo/abandoned-transactions.js';
@@ -63,7 +64,7 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     const cleanupRequests = new CleanupRequestService({
       models,
       withTransaction,
-      scheduler: agendaCleanupScheduler(agenda),
+      scheduler: agendaCleanupScheduler(new JobsInTransaction(agenda, conn.db!)),
       archiver,
       logger,
     });

@@ -36,9 +36,11 @@ describe('Games as an API process (RUN_JOBS=false) beside a worker process', () 
     const received = (await api.gql(CLEANUP_MUTATION, { ids, actionType: 'ARCHIVE', archivedAt: ARCHIVED_AT })).body.data!.cleanupGameTables;
     await sleep(1_500);
 
-    // Assert 1: queued, not run
+    // Assert 1: queued (the job was committed with the operation), not run
     expect(received).toMatchObject({ status: 'RECEIVED', requestedCount: 5 });
     expect(await operation(received.id)).toMatchObject({ status: 'RECEIVED' });
+    const job = await api.conn.db!.collection('agendaJobs').findOne({ name: CLEANUP_GAME_TABLES_JOB, 'data.operationId': received.id });
+    expect(job).toMatchObject({ data: { operationId: received.id, actionType: 'ARCHIVE', tables: 5 }, lockedAt: null, lastRunAt: null });
     expect(ranByApi).toBe(0);
 
     // Act 2: a worker process comes up on the same database

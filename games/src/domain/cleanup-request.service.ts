@@ -16,23 +16,24 @@ export interface CleanupRequest {
   idempotencyKey?: string | null | undefined;
 }
 
-/** Hands an operation to the background worker (the Agenda `cleanup-game-tables` job). */
 /** What the worker's job records about its operation. */
 export type QueuedOperation = Pick<OperationRecord, '_id' | 'actionType' | 'requestedCount'>;
 
+/** Hands an operation to the background worker (the Agenda `cleanup-game-tables` job). */
 export interface CleanupScheduler {
   /**
-   * Idempotent: an operation already queued is not queued twice. The action and table count are
+   * Idempotent: an operation already queued is not queued twice. With `session`, part of that
+   * transaction: the job exists exactly when the operation does. The action and table count are
    * copied into the job only so a person reading it (Agendash) knows what it is about.
    */
-  enqueue(operation: QueuedOperation): Promise<void>;
+  enqueue(operation: QueuedOperation, session?: ClientSession): Promise<void>;
 }
 
 const DUPLICATE_KEY = 11000;
 
 /**
- * The `cleanupGameTables` use case: records the request (integration message) and its operation
- * in one transaction, then either queues the worker (async) or archives inline (sync). The same
+ * The `cleanupGameTables` use case: records the request (integration message), its operation and,
+ * when async, the worker's job in one transaction; a sync request is then archived inline. The same
  * idempotency key returns the first operation and does nothing new.
  */
 export class CleanupRequestService {
@@ -65,14 +66,13 @@ export class CleanupRequestService {
       { operationId: String(operation._id), idempotencyKey: request.idempotencyKey, count: request.ids.length, actionType: request.actionType, async: request.async },
       'cleanup request received',
     );
-    if (!request.async) return this.deps.archiver.run(operation._id);
-    await this.deps.scheduler.enqueue(operation);
-    return operation;
+    return request.async ? operation : this.deps.archiver.run(operation._id);
   }
 
   /**
-   * Queues the worker again for every async operation still RECEIVED: the process may have
-   * stopped between committing a request and queueing it. Harmless for queued ones.
+   * Queues the worker again for every async operation still RECEIVED whose job is gone (an operator
+   * removed it in Agendash; requests recorded before jobs were queued in their transaction).
+   * Harmless for queued ones.
    */
   async requeueReceived(): Promise<number> {
     const waiting = await this.deps.models.AsyncOperation.find({ status: OperationStatus.RECEIVED, async: true }, { _id: 1, actionType: 1, requestedCount: 1 }).lean<QueuedOperation[]>();
@@ -108,7 +108,9 @@ export class CleanupRequestService {
       ],
       { session },
     );
-    return operation!.toObject() as OperationRecord;
+    const record = operation!.toObject() as OperationRecord;
+    if (request.async) await this.deps.scheduler.enqueue(record, session);
+    return record;
   }
 
   /** The operation a key already produced, or null for a new key. */
@@ -119,7 +121,7 @@ export class CleanupRequestService {
     if (!sameRequest(message, request)) throw new IdempotencyKeyReusedError(key);
     const operation = await AsyncOperation.findOne({ messageId: message._id }).lean<OperationRecord>();
     if (!operation) return null;
-    // The first call may have failed between commit and queueing; queueing again is harmless.
+    // A job removed meanwhile (Agendash) is queued again; queueing a queued one changes nothing.
     if (operation.async && operation.status === OperationStatus.RECEIVED) await this.deps.scheduler.enqueue(operation);
     this.deps.logger.info({ operationId: String(operation._id), idempotencyKey: key }, 'idempotent replay');
     return operation;

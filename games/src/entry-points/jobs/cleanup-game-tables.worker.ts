@@ -1,6 +1,7 @@
 import { backoffStrategies, type Agenda } from 'agenda';
 import { Types } from 'mongoose';
 import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
+import type { JobsInTransaction } from '../../../../shared/src/job-in-transaction.js';
 import type { Logger } from '../../../../shared/src/logger.js';
 import type { ArchiveOperationService } from '../../domain/archive-operation.service.js';
 import type { CleanupScheduler } from '../../domain/cleanup-request.service.js';
@@ -55,16 +56,18 @@ export function defineCleanupGameTablesWorker(
   );
 }
 
-/** Queues the worker for an operation; a second call for the same operation changes nothing. */
-export function agendaCleanupScheduler(agenda: Agenda): CleanupScheduler {
+/**
+ * Queues the worker for an operation, inside the request's transaction when given its session; a
+ * second call for the same operation changes nothing.
+ */
+export function agendaCleanupScheduler(jobs: JobsInTransaction): CleanupScheduler {
   return {
-    enqueue: async (operation) => {
+    enqueue: async (operation, session) => {
       const operationId = String(operation._id);
-      await agenda
-        .create<CleanupGameTablesJobData>(CLEANUP_GAME_TABLES_JOB, { operationId, actionType: operation.actionType, tables: operation.requestedCount })
-        .unique({ 'data.operationId': operationId }, { insertOnly: true })
-        .schedule(new Date())
-        .save();
+      await jobs.queueUnique<CleanupGameTablesJobData>(
+        { name: CLEANUP_GAME_TABLES_JOB, data: { operationId, actionType: operation.actionType, tables: operation.requestedCount }, unique: { 'data.operationId': operationId } },
+        session,
+      );
     },
   };
 }

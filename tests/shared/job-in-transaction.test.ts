@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Agenda } from 'agenda';
+import { MongoClient, type Document } from 'mongodb';
+import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda.js';
+import { AGENDA_JOBS_COLLECTION } from '../../shared/src/job-heartbeat.js';
+import { JobsInTransaction } from '../../shared/src/job-in-transaction.js';
+import { createLogger } from '../../shared/src/logger.js';
+import { eventually } from '../support/eventually.js';
+import { freshDatabaseUri } from '../support/mongo.js';
+
+const logger = createLogger({ name: 'job-in-transaction-test', level: 'silent' });
+const JOB = 'transactional-job';
+
+describe('Jobs queued in a transaction', () => {
+  let client: MongoClient;
+  let agenda: Agenda;
+  let jobs: JobsInTransaction;
+  const ran: string[] = [];
+  const jobsCollection = () => client.db().collection(AGENDA_JOBS_COLLECTION);
+
+  beforeAll(async () => {
+    client = await MongoClient.connect(freshDatabaseUri('job_in_transaction'));
+    agenda = await createAgenda({ db: client.db(), name: 'queuer', processEveryMs: 10 * 60_000, defaultLockLifetimeMs: 5_000, logger });
+    agenda.define<{ key: string }>(JOB, async (job) => {
+      ran.push(job.attrs.data.key);
+    });
+    jobs = new JobsInTransaction(agenda, client.db());
+    await startAgenda(agenda);
+  });
+
+  afterAll(async () => {
+    await stopAgenda(agenda, logger);
+    await client.close();
+  });
+
+  beforeEach(async () => {
+    await jobsCollection().deleteMany({});
+    ran.length = 0;
+  });
+
+  it('When a job is queued here and the same job through Agenda, then both documents have the same fields and values', async () => {
+    // Arrange: a name nobody processes, so neither document changes after its save
+    const name = 'never-processed';
+
+    // Act
+    await agenda.create(name, { key: 'agenda' }).unique({ 'data.key': 'agenda' }, { insertOnly: true }).schedule(new Date()).save();
+    await jobs.queueUnique({ name, data: { key: 'ours' }, unique: { 'data.key': 'ours' } });
+
+    // Assert
+    const comparable = ({ _id, nextRunAt, data, ...rest }: Document) => ({ ...rest, nextRunAt: nextRunAt instanceof Date, data: Object.keys(data) });
+    const [theirs, ours] = await Promise.all(['agenda', 'ours'].map((key) => jobsCollection().findOne({ name, 'data.key': key })));
+    expect(comparable(ours!)).toEqual(comparable(theirs!));
+  });
+
+  it('When the transaction aborts, then no job exists; when it commits, then exactly one does and it runs', async () => {
+    // Arrange
+    const session = client.startSession();
+
+    // Act: queued inside a transaction that aborts, then inside one that commits
+    try {
+      await session.withTransaction(async () => {
+        await jobs.queueUnique({ name: JOB, data: { key: 'aborted' }, unique: { 'data.key': 'aborted' } }, session);
+        throw new Error('the request failed after queueing');
+      });
+    } catch {
+      // expected: the transaction is rolled back
+    }
+    await session.withTransaction(() => jobs.queueUnique({ name: JOB, data: { key: 'committed' }, unique: { 'data.key': 'committed' } }, session));
+    await session.endSession();
+
+    // Assert: the committed one runs (the notification channel saw its insert at commit)
+    await eventually(async () => ran, (keys) => keys.includes('committed'), { timeoutMs: 5_000 });
+    expect(await jobsCollection().countDocuments({ 'data.key': 'aborted' })).toBe(0);
+    expect(ran).toEqual(['committed']);
+  });
+
+  it('When a job with the same unique key already exists, then queueing again leaves it as it is', async () => {
+    // Arrange: a queued job someone has locked (as a running one would be)
+    const name = 'never-processed';
+    await jobs.queueUnique({ name, data: { key: 'once', attempt: 1 }, unique: { 'data.key': 'once' } });
+    const lockedAt = new Date();
+    await jobsCollection().updateOne({ name }, { $set: { lockedAt } });
+
+    // Act
+    await jobs.queueUnique({ name, data: { key: 'once', attempt: 2 }, unique: { 'data.key': 'once' } });
+
+    // Assert
+    const all = await jobsCollection().find({ name }).toArray();
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ data: { key: 'once', attempt: 1 }, lockedAt });
+  });
+});
