@@ -165,3 +165,61 @@ describe('the outbox wake-up while a round is running', () => {
     });
   });
 });
+
+describe('the claims of a round that slices keep waking', () => {
+  const games = new GatedGamesClient();
+  afterEach(() => games.open());
+  const rgs = useStarted(() => startTestRgs({ gamesClient: games, env: { DISPATCH_INTERVAL_MS: String(60 * 60_000) } }));
+
+  /** Every claim of a dispatch the outbox makes (the update that counts an attempt), and whether it found one. */
+  const countClaims = (): boolean[] => {
+    const found: boolean[] = [];
+    const { Dispatch } = rgs.models;
+    const findOneAndUpdate = Dispatch.findOneAndUpdate.bind(Dispatch);
+    Dispatch.findOneAndUpdate = ((filter: unknown, update: { $inc?: { attempts?: number } }, options: unknown) => {
+      const query = findOneAndUpdate(filter as never, update as never, options as never);
+      if (!update?.$inc?.attempts) return query;
+      const exec = query.exec.bind(query);
+      query.exec = (async () => {
+        const result = await exec();
+        found.push(result != null);
+        return result;
+      }) as typeof query.exec;
+      return query;
+    }) as typeof Dispatch.findOneAndUpdate;
+    return found;
+  };
+
+  it('When slices are woken one by one in the process of the running round, then each costs one claim, and only the draining lanes look and find nothing', async () => {
+    // Arrange: a round holds in Games' call for a first slice; its second draining lane has looked and found nothing
+    const agendaJobs = rgs.conn.db!.collection('agendaJobs');
+    await eventually(() => agendaJobs.countDocuments({ name: DISPATCH_TO_GAMES_JOB, 'data.trigger': 'interval', lastFinishedAt: { $ne: null } }), (n) => n === 1);
+    const claims = countClaims();
+    games.close();
+    const slice = () =>
+      rgs.models.Dispatch.create([
+        { runId: new Types.ObjectId(), serverId: new Types.ObjectId(), actionType: CleanupAction.DELETE, boIds: [new Types.ObjectId()], archivedAt: new Date('2026-11-25T11:11:11Z'), status: DispatchStatus.FAILED, nextAttemptAt: new Date() },
+      ]).then(([d]) => d!._id);
+    const first = await slice();
+    await rgs.models.Dispatch.updateOne({ _id: first }, { $set: { status: DispatchStatus.PENDING } });
+    await agendaDispatchTrigger(rgs.agenda).trigger();
+    await eventually(async () => claims.length, (n) => n === 2);
+
+    // Act: three more slices, each woken in this process (retryDispatch wakes the round as a committed slice does)
+    const woken = [];
+    for (let i = 0; i < 3; i++) {
+      const id = await slice();
+      await rgs.gql('mutation Retry($id: ID!) { retryDispatch(id: $id) { id } }', { id: String(id) });
+      woken.push(id);
+    }
+    await eventually(async () => games.waiting.length, (n) => n === 4, { timeoutMs: 5_000 });
+    games.open();
+    await eventually(() => agendaJobs.countDocuments({ name: DISPATCH_TO_GAMES_JOB, 'data.trigger': 'slice-written' }), (n) => n === 0, { timeoutMs: 5_000 });
+
+    // Assert: one claim per slice; the only empty ones are the draining lanes' own (each woken lane used to add one and look once more)
+    const sent = await rgs.models.Dispatch.countDocuments({ _id: { $in: [first, ...woken] }, status: DispatchStatus.SENT });
+    expect(sent).toBe(4);
+    expect(claims.filter((found) => found)).toHaveLength(4);
+    expect(claims.filter((found) => !found)).toHaveLength(2);
+  });
+});
