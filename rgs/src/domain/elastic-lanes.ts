@@ -2,18 +2,14 @@
  * Up to `max` copies of one async loop ("lanes") running at once, added on demand. A lane ends when
  * it finds no work; `add()` starts another one while fewer than `max` run, so parallelism follows
  * the backlog: a lane that found work adds one, and so does news of work arriving from outside.
- * `add(task)` runs a different body in a lane of its own (a task taking one known piece of work).
- * While `max` lanes run, what is added waits for the first lane to end, in order; the default
- * loop waits at most once, since one loop takes everything there is. `finished()` settles once every
- * lane ever added has ended, and rejects with the first lane's error (after the others ended too, so
- * none is left running unawaited).
+ * `finished()` settles once every lane ever added has ended, and rejects with the first lane's
+ * error (after the others ended too, so none is left running unawaited).
  */
 export class ElasticLanes {
   private running = 0;
   private readonly ended: Array<Promise<void>> = [];
   private closed = false;
-  /** What was added while `max` lanes ran, for the next lane that ends to run. */
-  private readonly waiting: Array<() => Promise<void>> = [];
+  private lookAgain = false;
 
   constructor(
     private readonly max: number,
@@ -23,24 +19,27 @@ export class ElasticLanes {
   }
 
   /**
-   * Starts a lane running `task` (by default the loop) unless `max` are running; then `task` waits
-   * for a lane to end (a running loop may be just finding nothing: its look started before the news).
-   * False once the lanes have all ended (`finished()` settled or is settling): no lane will look for
-   * work any more.
+   * Starts a lane unless `max` are running. False once the lanes have all ended (`finished()`
+   * settled or is settling): no lane will look for work any more.
    */
-  add(task: () => Promise<void> = this.lane): boolean {
+  add(): boolean {
     if (this.closed) return false;
     if (this.running >= this.max) {
-      if (task !== this.lane || !this.waiting.includes(task)) this.waiting.push(task);
+      // A running lane may be just finding nothing (its look started before the news): the
+      // first lane to end looks once more instead.
+      this.lookAgain = true;
       return true;
     }
     this.running += 1;
-    this.ended.push(this.run(task).finally(() => (this.running -= 1)));
+    this.ended.push(this.run().finally(() => (this.running -= 1)));
     return true;
   }
 
-  private async run(task: () => Promise<void>): Promise<void> {
-    for (let next: (() => Promise<void>) | undefined = task; next; next = this.waiting.shift()) await next();
+  private async run(): Promise<void> {
+    do {
+      this.lookAgain = false;
+      await this.lane();
+    } while (this.lookAgain);
   }
 
   /** Waits for every lane, including lanes added while waiting. */

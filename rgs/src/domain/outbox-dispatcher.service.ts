@@ -39,8 +39,8 @@ export interface DispatchRound {
  * changes nothing twice: every id reaches Games exactly once in effect.
  */
 export class OutboxDispatcherService {
-  /** The lanes of the round running in this process, if any, and its task for one woken slice. */
-  private running: { lanes: ElasticLanes; takeOne: () => Promise<void> } | null = null;
+  /** The lanes of the round running in this process, if any. */
+  private running: ElasticLanes | null = null;
 
   constructor(
     private readonly deps: {
@@ -64,51 +64,38 @@ export class OutboxDispatcherService {
     // Games answering again ends every backoff: first a probe when nothing is due, then the first success.
     if (await this.gamesIsBack(roundStart)) await this.endBackoffs(roundStart);
     let recovered = false;
-    const sendClaimed = async (dispatch: DispatchRecord) => {
-      const outcome = await this.send(dispatch);
-      round[outcome] += 1;
-      if (outcome === 'sent' && !recovered) {
-        recovered = true;
-        // The rows pulled forward are a backlog: a draining lane takes them.
-        if ((await this.endBackoffs(roundStart)) > 0) lanes.add();
-      }
-      await heartbeat();
-    };
-    // Draining (the round's first lane): claims until nothing is due, and each row it claims adds
-    // another draining lane, so a backlog is sent SENDS_IN_FLIGHT at a time.
-    const drain = async () => {
+    // A lane that claims a row adds another (a backlog is sent SENDS_IN_FLIGHT at a time), and
+    // `wake` adds one when this process commits a slice; a lane that finds nothing ends.
+    const lanes: ElasticLanes = new ElasticLanes(SENDS_IN_FLIGHT, async () => {
       for (let dispatch = await this.claimNext(roundStart); dispatch; dispatch = await this.claimNext(roundStart)) {
         lanes.add();
-        await sendClaimed(dispatch);
+        const outcome = await this.send(dispatch);
+        round[outcome] += 1;
+        if (outcome === 'sent' && !recovered) {
+          recovered = true;
+          await this.endBackoffs(roundStart);
+        }
+        await heartbeat();
       }
-    };
-    // One slice committed here: one claim, made after its commit. The claim may take an older row
-    // instead, which leaves this slice to the claim of the slice that row was woken for, and so on
-    // down the line, so each slice is claimed once and no lane looks again and finds nothing
-    // (2 empty claims per slice when every lane drained).
-    const takeOne = async () => {
-      const dispatch = await this.claimNext(roundStart);
-      if (dispatch) await sendClaimed(dispatch);
-    };
-    const lanes: ElasticLanes = new ElasticLanes(SENDS_IN_FLIGHT, drain);
-    this.running = { lanes, takeOne };
+    });
+    this.running = lanes;
     try {
       lanes.add();
       await lanes.finished();
     } finally {
-      if (this.running?.lanes === lanes) this.running = null;
+      if (this.running === lanes) this.running = null;
     }
     if (round.sent + round.retried + round.failed > 0) this.deps.logger.info({ ...round }, 'outbox round done');
     return round;
   }
 
   /**
-   * A slice was committed in this process: when a round runs here, it gets a lane that claims one
-   * row at once (no job to save, no notification to wait for). False when no round runs here; the
+   * A slice was committed in this process: when a round runs here, it gets a lane that claims the
+   * slice at once (no job to save, no notification to wait for). False when no round runs here; the
    * caller then wakes the dispatcher through its job.
    */
   wake(): boolean {
-    return this.running?.lanes.add(this.running.takeOne) ?? false;
+    return this.running?.add() ?? false;
   }
 
   /**
