@@ -124,6 +124,13 @@ async function serverCounters(conn: Connection): Promise<{ started: number; abor
   for (const [name, counts] of Object.entries(status.metrics.commands as Record<string, { total?: unknown }>)) {
     if (counts?.total !== undefined) work[`commands.${name}`] = Number(counts.total);
   }
+  // One-off jobs each service's Agenda finished (and removed): one per Games operation; in RGS one
+  // per chain link, and one per dispatcher round a wake-up job started (jobs are mostly upserted,
+  // so their removals are what counts them).
+  const top = await conn.db!.admin().command({ top: 1 });
+  for (const [ns, counts] of Object.entries(top.totals as Record<string, { remove?: { count: number } }>)) {
+    if (ns.endsWith('.agendaJobs')) work[`jobsRemoved.${ns.split('.')[0]}`] = Number(counts.remove?.count ?? 0);
+  }
   return { started: Number(status.transactions.totalStarted), aborted: Number(status.transactions.totalAborted), mongodCpuMs: cpuMsOf(Number(status.pid)), work };
 }
 
