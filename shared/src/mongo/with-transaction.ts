@@ -4,8 +4,9 @@ import { isWriteConflict, type AbandonedTransactions } from './abandoned-transac
 /**
  * Runs `fn` in one multi-document transaction. The driver's `withTransaction` already retries
  * TransientTransactionError and UnknownTransactionCommitResult, so `fn` may run more than once:
- * keep it idempotent, pass `{ session }` to every read and write, and never schedule jobs or call
- * other services inside it.
+ * keep it idempotent, pass `{ session }` to every read and write, and never call other services or
+ * save Agenda jobs inside it (Agenda's `save()` takes no session; `JobsInTransaction` writes a job as
+ * part of the transaction).
  *
  * With `abandoned`, a write conflict first ends the transactions dead processes left open, so the
  * driver's retry finds the documents free instead of conflicting until mongod's 60 s limit.
