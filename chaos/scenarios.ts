@@ -4,7 +4,6 @@ import type { MongoMemoryReplSet } from 'mongodb-memory-server-core';
 import { freePort } from '../tests/rgs/support/free-port.js';
 import {
   allOperationsDeferred,
-  sentOperationsDeferred,
   connect,
   finishedAndSent,
   GAMES_TOKEN,
@@ -16,6 +15,7 @@ import {
   seconds,
   seedGamesTables,
   seedRgsEnvironment,
+  sentOperationsDeferred,
   Services,
   START_CLEANUP,
   waitFor,
