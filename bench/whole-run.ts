@@ -298,11 +298,12 @@ async function profileSummary(db: Db): Promise<string> {
 
 /**
  * BENCH_DIAG: where a Games operation's wait from request to worker goes, from the server's wall
- * clock of each change (change events' `wallTime`): request recorded → worker job inserted →
+ * clock of each change (change events' `wallTime`): operation created (its `createdAt`, the API's
+ * clock) → request committed → worker job inserted →
  * job locked by a worker → its run started (Agenda's save of `lastRunAt`) → operation claimed (IN_PROGRESS).
  */
 function traceOperationStages(games: Db): { p50s(): Promise<Record<string, number>> } {
-  const at = new Map<string, { jobInserted?: number; locked?: number; runStarted?: number; claimed?: number; created?: number }>();
+  const at = new Map<string, { recordedAt?: number; jobInserted?: number; locked?: number; runStarted?: number; claimed?: number; created?: number }>();
   const jobOperation = new Map<string, string>();
   const entry = (operationId: string) => at.get(operationId) ?? at.set(operationId, {}).get(operationId)!;
   const stream = games.watch(
@@ -321,6 +322,7 @@ function traceOperationStages(games: Db): { p50s(): Promise<Record<string, numbe
       entry(jobOperation.get(id)!).runStarted ??= wall;
     } else if (change.ns.coll === 'asyncoperations' && change.operationType === 'insert') {
       entry(id).created = wall;
+      entry(id).recordedAt = (change.fullDocument.createdAt as Date).getTime();
     } else if (change.ns.coll === 'asyncoperations' && change.updateDescription?.updatedFields?.status === 'IN_PROGRESS') {
       entry(id).claimed ??= wall;
     }
@@ -335,6 +337,7 @@ function traceOperationStages(games: Db): { p50s(): Promise<Record<string, numbe
       }
       return {
         operations: complete.length,
+        recordedToCommitted: median(complete.map((e) => e.created! - e.recordedAt!)),
         committedToJobInserted: median(complete.map((e) => e.jobInserted! - e.created!)),
         jobInsertedToLocked: median(complete.map((e) => e.locked! - e.jobInserted!)),
         lockedToRunStarted: median(complete.map((e) => e.runStarted! - e.locked!)),
