@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agenda } from 'agenda';
-import { MongoClient } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda.js';
 import { createLogger } from '../../shared/src/logger.js';
 import { eventually } from '../support/eventually.js';
@@ -56,5 +56,46 @@ describe('Agenda processing', () => {
     const firstStart = Math.min(...started.map((s) => s.at));
     const lastLock = Math.max(...started.map((s) => s.lockedAt));
     expect(firstStart).toBeLessThan(lastLock);
+  });
+});
+
+describe('Agenda processing of a job with a lock limit', () => {
+  let client: MongoClient;
+  let worker: Agenda;
+  const runs: Array<{ i: number; start: number; end: number; othersLocked: number }> = [];
+
+  beforeAll(async () => {
+    client = await MongoClient.connect(freshDatabaseUri('agenda_lock_limit'));
+    // Polling every 10 minutes: whatever starts within the test started without a poll.
+    worker = await createAgenda({ db: client.db(), name: 'worker', processEveryMs: 10 * 60_000, defaultLockLifetimeMs: 5_000, logger });
+    worker.define<{ i: number }>(
+      'limited-job',
+      async (job) => {
+        const start = Date.now();
+        const othersLocked = await client.db().collection('agendaJobs').countDocuments({ name: 'limited-job', _id: { $ne: new ObjectId(String(job.attrs._id)) }, lockedAt: { $ne: null } });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        runs.push({ i: job.attrs.data.i, start, end: Date.now(), othersLocked });
+      },
+      { concurrency: 1, lockLimit: 1 },
+    );
+    await startAgenda(worker);
+  });
+
+  afterAll(async () => {
+    await stopAgenda(worker, logger);
+    await client.close();
+  });
+
+  it('When three are due at once, then one runs at a time, the others stay unlocked for other processes, and each starts as the previous ends, without a poll', async () => {
+    // Act
+    for (let i = 0; i < 3; i++) await worker.now('limited-job', { i });
+
+    // Assert
+    await eventually(async () => runs.length, (count) => count === 3, { timeoutMs: 10_000 });
+    expect(runs.map((r) => r.othersLocked)).toEqual([0, 0, 0]);
+    for (let k = 1; k < runs.length; k++) {
+      expect(runs[k]!.start).toBeGreaterThanOrEqual(runs[k - 1]!.end);
+      expect(runs[k]!.start - runs[k - 1]!.end).toBeLessThan(2_000);
+    }
   });
 });

@@ -6,6 +6,17 @@ import type { ChainScheduler, EnvironmentCleanupService } from '../../domain/env
 
 export const CLEANUP_ENVIRONMENT_JOB = 'cleanup-environment';
 
+/**
+ * Chain links one RGS process runs (and locks) at once; the other environments' links stay due,
+ * free for another process, and start here as soon as a link ends (startAgenda). Not one per
+ * environment: on the bench's 2 cores, 4 links at once kept this process's event loop saturated
+ * for the whole run, and the outbox's sends and Games' hand-offs waited behind them (request→worker
+ * p50 131–1,498 ms, PENDING up to 1.3 s). With 2 the links still overlap each other's round trips,
+ * a run takes about as long, and those waits fell to 57–135 ms and under 0.7 s (docs/benchmarks.md,
+ * sixth pass).
+ */
+export const CHAINS_PER_PROCESS = 2;
+
 export interface CleanupEnvironmentJobData {
   runId: string;
   environmentId: string;
@@ -37,9 +48,8 @@ export function defineCleanupEnvironmentJob(
       await deps.chain.step(link, lease.checkpoint);
     },
     {
-      // One link per environment of the issue's shape at once: a chain waiting for a free slot is
-      // a chain idle while it has work (the links mostly wait for MongoDB, not for the CPU).
-      concurrency: 4,
+      concurrency: CHAINS_PER_PROCESS,
+      lockLimit: CHAINS_PER_PROCESS,
       lockLifetime: deps.lockLifetimeMs,
       backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: deps.maxRetries, maxDelay: 5 * 60_000 }),
     },
