@@ -303,7 +303,7 @@ async function profileSummary(db: Db): Promise<string> {
  * job locked by a worker → its run started (Agenda's save of `lastRunAt`) → operation claimed (IN_PROGRESS).
  */
 function traceOperationStages(games: Db): { p50s(): Promise<Record<string, number>> } {
-  const at = new Map<string, { recordedAt?: number; jobInserted?: number; locked?: number; runStarted?: number; claimed?: number; created?: number }>();
+  const at = new Map<string, { createdAt?: number; committed?: number; jobInserted?: number; locked?: number; runStarted?: number; claimed?: number }>();
   const jobOperation = new Map<string, string>();
   const entry = (operationId: string) => at.get(operationId) ?? at.set(operationId, {}).get(operationId)!;
   const stream = games.watch(
@@ -321,8 +321,8 @@ function traceOperationStages(games: Db): { p50s(): Promise<Record<string, numbe
     } else if (change.ns.coll === 'agendaJobs' && change.updateDescription?.updatedFields?.lastRunAt && jobOperation.has(id)) {
       entry(jobOperation.get(id)!).runStarted ??= wall;
     } else if (change.ns.coll === 'asyncoperations' && change.operationType === 'insert') {
-      entry(id).created = wall;
-      entry(id).recordedAt = (change.fullDocument.createdAt as Date).getTime();
+      entry(id).committed = wall;
+      entry(id).createdAt = (change.fullDocument.createdAt as Date).getTime();
     } else if (change.ns.coll === 'asyncoperations' && change.updateDescription?.updatedFields?.status === 'IN_PROGRESS') {
       entry(id).claimed ??= wall;
     }
@@ -330,15 +330,15 @@ function traceOperationStages(games: Db): { p50s(): Promise<Record<string, numbe
   return {
     async p50s() {
       await stream.close();
-      const complete = [...at.values()].filter((e) => e.created && e.jobInserted && e.locked && e.runStarted && e.claimed);
+      const complete = [...at.values()].filter((e) => e.committed && e.jobInserted && e.locked && e.runStarted && e.claimed);
       if (process.env.BENCH_DIAG === 'all') {
-        const rows = complete.sort((a, b) => a.created! - b.created!).map((e) => `${e.created! - complete[0]!.created!}:${e.jobInserted! - e.created!}/${e.locked! - e.jobInserted!}/${e.runStarted! - e.locked!}/${e.claimed! - e.runStarted!}`);
+        const rows = complete.sort((a, b) => a.committed! - b.committed!).map((e) => `${e.committed! - complete[0]!.committed!}:${e.jobInserted! - e.committed!}/${e.locked! - e.jobInserted!}/${e.runStarted! - e.locked!}/${e.claimed! - e.runStarted!}`);
         console.log(`    request→worker by operation (ms since the first: committed→inserted/locked/run started/claimed): ${rows.join(' ')}`);
       }
       return {
         operations: complete.length,
-        recordedToCommitted: median(complete.map((e) => e.created! - e.recordedAt!)),
-        committedToJobInserted: median(complete.map((e) => e.jobInserted! - e.created!)),
+        createdToCommitted: median(complete.map((e) => e.committed! - e.createdAt!)),
+        committedToJobInserted: median(complete.map((e) => e.jobInserted! - e.committed!)),
         jobInsertedToLocked: median(complete.map((e) => e.locked! - e.jobInserted!)),
         lockedToRunStarted: median(complete.map((e) => e.runStarted! - e.locked!)),
         runStartedToClaimed: median(complete.map((e) => e.claimed! - e.runStarted!)),
