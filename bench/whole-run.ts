@@ -121,6 +121,9 @@ async function serverCounters(conn: Connection): Promise<{ started: number; abor
     docsScanned: Number(status.metrics.queryExecutor.scannedObjects),
   };
   for (const [name, value] of Object.entries(status.metrics.document as Record<string, unknown>)) work[`docs.${name}`] = Number(value);
+  // The journal's fsyncs: every w:majority write (and commit) waits for one.
+  work['journal.syncs'] = Number(status.wiredTiger.log['log sync operations']);
+  work['journal.syncMs'] = Math.round(Number(status.wiredTiger.log['log sync time duration (usecs)']) / 1000);
   for (const [name, counts] of Object.entries(status.metrics.commands as Record<string, { total?: unknown }>)) {
     if (counts?.total !== undefined) work[`commands.${name}`] = Number(counts.total);
   }
