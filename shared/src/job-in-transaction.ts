@@ -1,5 +1,5 @@
 import type { Agenda } from 'agenda';
-import type { ClientSession, Db, Document } from 'mongodb';
+import type { ClientBulkWriteModel, ClientSession, Db, Document } from 'mongodb';
 import { AGENDA_JOBS_COLLECTION } from './job-heartbeat.js';
 
 /**
@@ -53,9 +53,22 @@ export class JobsInTransaction {
    * a job already queued or running is left as it is. Without `session`, on its own.
    */
   async queueUnique<T>(job: UniqueJob<T>, session?: ClientSession): Promise<void> {
+    const { filter, update } = this.uniqueUpsert(job);
+    await this.db.collection(AGENDA_JOBS_COLLECTION).updateOne(filter, update, { upsert: true, session });
+  }
+
+  /**
+   * The same upsert as one write of a multi-collection `client.bulkWrite` (MongoDB 8.0+), so a caller
+   * can queue the job in the same round trip as the records it stands for.
+   */
+  queueUniqueWrite<T>(job: UniqueJob<T>): ClientBulkWriteModel {
+    return { name: 'updateOne', namespace: `${this.db.databaseName}.${AGENDA_JOBS_COLLECTION}`, ...this.uniqueUpsert(job), upsert: true };
+  }
+
+  private uniqueUpsert<T>(job: UniqueJob<T>): { filter: Document; update: Document } {
     const attrs = this.agenda.create<T>(job.name, job.data).schedule(new Date()).toJson(true);
     const document: Document = { ...attrs, lastModifiedBy: this.agenda.attrs.name || null };
     for (const field of STORED_AS_NULL_WHEN_UNSET) document[field] ??= null;
-    await this.db.collection(AGENDA_JOBS_COLLECTION).updateOne({ ...job.unique, name: job.name }, { $setOnInsert: document }, { upsert: true, session });
+    return { filter: { ...job.unique, name: job.name }, update: { $setOnInsert: document } };
   }
 }

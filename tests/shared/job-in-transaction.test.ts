@@ -5,6 +5,7 @@ import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda.j
 import { AGENDA_JOBS_COLLECTION } from '../../shared/src/job-heartbeat.js';
 import { JobsInTransaction } from '../../shared/src/job-in-transaction.js';
 import { createLogger } from '../../shared/src/logger.js';
+import { clientBulkWrite } from '../../shared/src/mongo/client-bulk-write.js';
 import { eventually } from '../support/eventually.js';
 import { freshDatabaseUri } from '../support/mongo.js';
 
@@ -38,18 +39,20 @@ describe('Jobs queued in a transaction', () => {
     ran.length = 0;
   });
 
-  it('When a job is queued here and the same job through Agenda, then both documents have the same fields and values', async () => {
-    // Arrange: a name nobody processes, so neither document changes after its save
+  it('When a job is queued here (alone or as a write of a client bulk write) and the same job through Agenda, then the documents have the same fields and values', async () => {
+    // Arrange: a name nobody processes, so no document changes after its save
     const name = 'never-processed';
 
     // Act
     await agenda.create(name, { key: 'agenda' }).unique({ 'data.key': 'agenda' }, { insertOnly: true }).schedule(new Date()).save();
     await jobs.queueUnique({ name, data: { key: 'ours' }, unique: { 'data.key': 'ours' } });
+    await clientBulkWrite(client, [jobs.queueUniqueWrite({ name, data: { key: 'bulk' }, unique: { 'data.key': 'bulk' } })], {});
 
     // Assert
     const comparable = ({ _id, nextRunAt, data, ...rest }: Document) => ({ ...rest, nextRunAt: nextRunAt instanceof Date, data: Object.keys(data) });
-    const [theirs, ours] = await Promise.all(['agenda', 'ours'].map((key) => jobsCollection().findOne({ name, 'data.key': key })));
+    const [theirs, ours, bulk] = await Promise.all(['agenda', 'ours', 'bulk'].map((key) => jobsCollection().findOne({ name, 'data.key': key })));
     expect(comparable(ours!)).toEqual(comparable(theirs!));
+    expect(comparable(bulk!)).toEqual(comparable(theirs!));
   });
 
   it('When the transaction aborts, then no job exists; when it commits, then exactly one does and it runs', async () => {
@@ -83,6 +86,7 @@ describe('Jobs queued in a transaction', () => {
 
     // Act
     await jobs.queueUnique({ name, data: { key: 'once', attempt: 2 }, unique: { 'data.key': 'once' } });
+    await clientBulkWrite(client, [jobs.queueUniqueWrite({ name, data: { key: 'once', attempt: 3 }, unique: { 'data.key': 'once' } })], {});
 
     // Assert
     const all = await jobsCollection().find({ name }).toArray();

@@ -1,5 +1,6 @@
 import { Types, type ClientSession } from 'mongoose';
 import type { Logger } from '../../../shared/src/logger.js';
+import { clientBulkWrite, insertWrite, isDuplicateKeyError, type ClientWrite } from '../../../shared/src/mongo/client-bulk-write.js';
 import type { WithTransaction } from '../../../shared/src/mongo/with-transaction.js';
 import type { GamesModels } from '../data-access/games-models.js';
 import type { IntegrationMessage } from '../data-access/integration-message.model.js';
@@ -27,9 +28,9 @@ export interface CleanupScheduler {
    * copied into the job only so a person reading it (Agendash) knows what it is about.
    */
   enqueue(operation: QueuedOperation, session?: ClientSession): Promise<void>;
+  /** The same as one write of the caller's client bulk write (the request's single round trip). */
+  enqueueWrite(operation: QueuedOperation): ClientWrite;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * The `cleanupGameTables` use case: records the request (integration message), its operation and,
@@ -55,7 +56,7 @@ export class CleanupRequestService {
       // A key seen before (a retry, or two requests with one key at the same time): the unique
       // index refuses the second message; answer with the first operation. Trying the insert first
       // spares every new request a lookup, at the price of an aborted transaction per replay.
-      const seen = request.idempotencyKey && (err as { code?: number }).code === DUPLICATE_KEY;
+      const seen = request.idempotencyKey && isDuplicateKeyError(err);
       if (!seen) throw err;
       const first = await this.replay(request, request.idempotencyKey!);
       if (!first) throw err;
@@ -81,35 +82,30 @@ export class CleanupRequestService {
     return waiting.length;
   }
 
+  /**
+   * The message, its operation and (async) the worker's job, written in one round trip (a client
+   * bulk write, ordered: a reused key stops it at the message) inside the request's transaction.
+   */
   private async record(request: CleanupRequest, session: ClientSession): Promise<OperationRecord> {
     const { IntegrationMessage, AsyncOperation } = this.deps.models;
-    const [message] = await IntegrationMessage.create(
-      [
-        {
-          gameTableIds: request.ids.map((id) => new Types.ObjectId(id)),
-          actionType: request.actionType,
-          archivedAt: request.archivedAt,
-          async: request.async,
-          idempotencyKey: request.idempotencyKey ?? null,
-        },
-      ],
-      { session },
-    );
-    const [operation] = await AsyncOperation.create(
-      [
-        {
-          messageId: message!._id,
-          status: OperationStatus.RECEIVED,
-          actionType: request.actionType,
-          archivedAt: request.archivedAt,
-          async: request.async,
-          requestedCount: request.ids.length,
-        },
-      ],
-      { session },
-    );
-    const record = operation!.toObject() as OperationRecord;
-    if (request.async) await this.deps.scheduler.enqueue(record, session);
+    const message = await insertWrite(IntegrationMessage, {
+      gameTableIds: request.ids.map((id) => new Types.ObjectId(id)),
+      actionType: request.actionType,
+      archivedAt: request.archivedAt,
+      async: request.async,
+      idempotencyKey: request.idempotencyKey ?? null,
+    });
+    const operation = await insertWrite(AsyncOperation, {
+      messageId: message.document._id,
+      status: OperationStatus.RECEIVED,
+      actionType: request.actionType,
+      archivedAt: request.archivedAt,
+      async: request.async,
+      requestedCount: request.ids.length,
+    });
+    const record = operation.document.toObject() as OperationRecord;
+    const writes = [message.write, operation.write, ...(request.async ? [this.deps.scheduler.enqueueWrite(record)] : [])];
+    await clientBulkWrite(IntegrationMessage.db.getClient(), writes, { session });
     return record;
   }
 

@@ -27,8 +27,22 @@ export async function connectMongo(uri: string, logger: Logger, options: { appNa
   conn.on('disconnected', () => logger.warn('MongoDB disconnected'));
   conn.on('reconnected', () => logger.info('MongoDB reconnected'));
   await conn.asPromise();
-  logger.info({ db: conn.name }, 'connected to MongoDB');
+  const { version } = await conn.db!.admin().command({ buildInfo: 1 });
+  requireSupportedServer(String(version));
+  logger.info({ db: conn.name, version }, 'connected to MongoDB');
   return conn;
+}
+
+/**
+ * The oldest MongoDB the services run on: Games records a cleanup request with one multi-collection
+ * bulk write (shared/src/mongo/client-bulk-write.ts), a command of MongoDB 8.0. Checked at startup,
+ * so an older server stops the process with this reason instead of failing every request.
+ */
+export const MIN_MONGODB_MAJOR = 8;
+
+export function requireSupportedServer(version: string): void {
+  const major = Number.parseInt(version, 10);
+  if (!(major >= MIN_MONGODB_MAJOR)) throw new Error(`MongoDB ${MIN_MONGODB_MAJOR}.0 or newer is required; this server is ${version}`);
 }
 
 /**

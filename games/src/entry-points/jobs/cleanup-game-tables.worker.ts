@@ -4,7 +4,7 @@ import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
 import type { JobsInTransaction } from '../../../../shared/src/job-in-transaction.js';
 import type { Logger } from '../../../../shared/src/logger.js';
 import type { ArchiveOperationService } from '../../domain/archive-operation.service.js';
-import type { CleanupScheduler } from '../../domain/cleanup-request.service.js';
+import type { CleanupScheduler, QueuedOperation } from '../../domain/cleanup-request.service.js';
 
 export const CLEANUP_GAME_TABLES_JOB = 'cleanup-game-tables';
 
@@ -61,13 +61,12 @@ export function defineCleanupGameTablesWorker(
  * second call for the same operation changes nothing.
  */
 export function agendaCleanupScheduler(jobs: JobsInTransaction): CleanupScheduler {
+  const job = (operation: QueuedOperation) => {
+    const operationId = String(operation._id);
+    return { name: CLEANUP_GAME_TABLES_JOB, data: { operationId, actionType: operation.actionType, tables: operation.requestedCount }, unique: { 'data.operationId': operationId } };
+  };
   return {
-    enqueue: async (operation, session) => {
-      const operationId = String(operation._id);
-      await jobs.queueUnique<CleanupGameTablesJobData>(
-        { name: CLEANUP_GAME_TABLES_JOB, data: { operationId, actionType: operation.actionType, tables: operation.requestedCount }, unique: { 'data.operationId': operationId } },
-        session,
-      );
-    },
+    enqueue: (operation, session) => jobs.queueUnique<CleanupGameTablesJobData>(job(operation), session),
+    enqueueWrite: (operation) => jobs.queueUniqueWrite<CleanupGameTablesJobData>(job(operation)),
   };
 }
