@@ -1,7 +1,8 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsMongoId, IsOptional, Length, isMongoId } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsMongoId, IsOptional, Length, isMongoId } from 'class-validator';
 import { ArgsType, Field, ID } from 'type-graphql';
 import { MAX_IDS_PER_REQUEST } from '../../domain/cleanup-action.js';
 import { echoInput } from '../../../../shared/src/echo-input.js';
+import { ArrayDistinct } from './array-distinct.js';
 import { CleanupAction } from './enums.js';
 
 export { MAX_IDS_PER_REQUEST };
@@ -11,7 +12,7 @@ export class CleanupGameTablesArgs {
   @Field(() => [ID], { description: `1 to ${MAX_IDS_PER_REQUEST} distinct game table ids (24 hex characters each)` })
   @ArrayMinSize(1, { message: 'ids must contain at least 1 id' })
   @ArrayMaxSize(MAX_IDS_PER_REQUEST, { message: `ids must contain at most ${MAX_IDS_PER_REQUEST} ids` })
-  @ArrayUnique((id: string) => id.toLowerCase(), { message: 'ids must not contain duplicates' })
+  @ArrayDistinct((id: string) => id.toLowerCase(), { message: 'ids must not contain duplicates' })
   @IsMongoId({
     each: true,
     message: ({ value }) =>

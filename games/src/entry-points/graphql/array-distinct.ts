@@ -1,0 +1,18 @@
+import { ValidateBy, type ValidationOptions } from 'class-validator';
+
+/**
+ * Every item of the array is different once `key` is applied: class-validator's `ArrayUnique` in one
+ * pass. `ArrayUnique` compares every item with every other (`indexOf` per item), which at 500 ids
+ * cost 0.4–1.1 ms of every cleanup request's CPU (docs/benchmarks.md); a Set costs a few µs.
+ */
+export function ArrayDistinct<T>(key: (item: T) => unknown, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'arrayDistinct',
+      validator: {
+        validate: (value: unknown) => Array.isArray(value) && new Set(value.map((item: T) => key(item))).size === value.length,
+      },
+    },
+    options,
+  );
+}
