@@ -58,10 +58,10 @@ export async function tablesWithTraffic(
 /** Splits candidates into to-delete (no traffic) and to-archive (traffic). */
 export async function classify<T extends { _id: Types.ObjectId }>(models: RgsModels, candidates: T[], since: Date | null): Promise<Record<CleanupAction, T[]>> {
   const traffic = await tablesWithTraffic(models, candidates.map((c) => c._id), since);
-  return {
-    [CleanupAction.DELETE]: candidates.filter((c) => !traffic.has(String(c._id))),
-    [CleanupAction.ARCHIVE]: candidates.filter((c) => traffic.has(String(c._id))),
-  };
+  // One pass, one hex string per candidate: a plan and a run each classify every candidate.
+  const classified: Record<CleanupAction, T[]> = { [CleanupAction.DELETE]: [], [CleanupAction.ARCHIVE]: [] };
+  for (const candidate of candidates) classified[traffic.has(String(candidate._id)) ? CleanupAction.ARCHIVE : CleanupAction.DELETE].push(candidate);
+  return classified;
 }
 
 const ACTIONS = [CleanupAction.DELETE, CleanupAction.ARCHIVE] as const;
