@@ -9,17 +9,15 @@ import { openRgsModels } from './support/rgs-models.js';
 import { seedEnvironment, seedServer, seedTables } from './support/seed.js';
 
 describe('a slice that changed between its classification and its transaction', () => {
-  let conn: Connection;
-  let models: RgsModels;
+  let opened: { conn: Connection; models: RgsModels };
   beforeAll(async () => {
-    ({ conn, models } = await openRgsModels());
+    opened = await openRgsModels();
   });
-  afterAll(async () => {
-    await conn.close();
-  });
+  afterAll(() => opened.conn.close());
 
   it('When tables of later slices are deactivated, given traffic or removed while the first slice is applied, then each slice changes and sends only the tables still as classified', async () => {
     // Arrange: one page classifies every candidate: DELETE slices of 500, 500, 200, ARCHIVE of 500, 100
+    const { conn, models } = opened;
     const environment = await seedEnvironment(models, ['EUR']);
     const server = await seedServer(models, environment._id);
     const tables = await seedTables(models, server._id, { kept: 5, noTraffic: 1_200, traffic: 600 });
