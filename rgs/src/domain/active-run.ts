@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { isDuplicateKeyError } from '../../../shared/src/mongo/client-bulk-write.js';
 import type { RunProgress, RunRecord } from './run-progress.js';
 
 /** How often a claim retries when the active run ended between the failed insert and the look-up. */
@@ -6,10 +7,6 @@ const CLAIM_ATTEMPTS = 5;
 
 /** The outcome of claiming the active-run slot. */
 export type ActiveRunClaim = { created: true; run: RunRecord } | { created: false; active: RunRecord };
-
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number }).code === 11000;
-}
 
 /** Same scope: both over every environment, or both over the same one. */
 export function sameScope(a: Types.ObjectId | null, b: Types.ObjectId | null): boolean {
@@ -31,7 +28,7 @@ export async function claimActiveRun(progress: RunProgress, environmentId: Types
     try {
       return { created: true, run: await progress.create(environmentId, archivedAt) };
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
       const active = await progress.active();
       if (active) return { created: false, active };
       // The active run ended in between: the slot is free again.
