@@ -1,6 +1,7 @@
 import type { Agenda } from 'agenda';
-import type { ClientBulkWriteModel, ClientSession, Db, Document } from 'mongodb';
+import type { ClientSession, Db, Document } from 'mongodb';
 import { AGENDA_JOBS_COLLECTION } from './job-heartbeat.js';
+import type { ClientWrite } from './mongo/client-bulk-write.js';
 
 /**
  * The attributes the MongoDB backend stores as null when a job is saved without them
@@ -61,7 +62,7 @@ export class JobsInTransaction {
    * The same upsert as one write of a multi-collection `client.bulkWrite` (MongoDB 8.0+), so a caller
    * can queue the job in the same round trip as the records it stands for.
    */
-  queueUniqueWrite<T>(job: UniqueJob<T>): ClientBulkWriteModel {
+  queueUniqueWrite<T>(job: UniqueJob<T>): ClientWrite {
     return { name: 'updateOne', namespace: `${this.db.databaseName}.${AGENDA_JOBS_COLLECTION}`, ...this.uniqueUpsert(job), upsert: true };
   }
 
