@@ -3,8 +3,15 @@ import type { GameTable, GameTableDocument } from '../data-access/game-table.mod
 import { runPostSaveMiddleware, runPreSaveMiddleware } from '../data-access/save-middleware.js';
 import { bufferVersions, changedBy, type VersionEntry } from '../data-access/version-history.plugin.js';
 
-/** A table as the archive reads it: the tracked fields, straight from the driver. */
-export type ArchiveCandidate = Pick<GameTable, 'name' | 'currency' | 'active' | 'archivedAt'> & { _id: Types.ObjectId };
+/** What archiving a table changes, and all `directBatches` reads of it. */
+export type ArchiveState = Pick<GameTable, 'active' | 'archivedAt'> & { _id: Types.ObjectId };
+
+/** A table as the save middleware needs it: every field its callbacks and version history see. */
+export type ArchiveCandidate = ArchiveState & Pick<GameTable, 'name' | 'currency'>;
+
+/** The fields each kind of batch reads. */
+export const DIRECT_PROJECTION = { active: 1, archivedAt: 1 } as const;
+export const MIDDLEWARE_PROJECTION = { name: 1, currency: 1, active: 1, archivedAt: 1, createdAt: 1, updatedAt: 1 } as const;
 
 /** A batch of tables to archive with one write, and the versions that write records. */
 export interface PreparedBatch {
@@ -66,7 +73,7 @@ export function middlewareBatches(
  * authored by the operation. The equivalence is tested with arbitrary tables
  * (`tests/games/archive-paths.test.ts`).
  */
-export function directBatches(raw: readonly ArchiveCandidate[], target: ArchiveTarget): BatchSource {
+export function directBatches(raw: readonly ArchiveState[], target: ArchiveTarget): BatchSource {
   return chunked(raw, target.batchSize, (docs) => {
     const createdAt = new Date();
     return {
@@ -82,7 +89,7 @@ export function directBatches(raw: readonly ArchiveCandidate[], target: ArchiveT
 }
 
 /** The tracked fields archiving changes, `[before, after]`; undefined when it changes none. */
-function archiveChanges(doc: ArchiveCandidate, archivedAt: Date): VersionEntry['changes'] | undefined {
+function archiveChanges(doc: ArchiveState, archivedAt: Date): VersionEntry['changes'] | undefined {
   const changes: VersionEntry['changes'] = {};
   // A missing `active` reads as the schema's default (true), as a hydrated document has it.
   const activeBefore = doc.active ?? true;
@@ -96,11 +103,11 @@ function archiveChanges(doc: ArchiveCandidate, archivedAt: Date): VersionEntry['
  * can build one while the previous one is written. A table already archived (inactive with an
  * `archivedAt`) is left as it is.
  */
-function chunked(raw: readonly ArchiveCandidate[], batchSize: number, build: (docs: ArchiveCandidate[]) => PreparedBatch): BatchSource {
+function chunked<T extends ArchiveState>(raw: readonly T[], batchSize: number, build: (docs: T[]) => PreparedBatch): BatchSource {
   if (batchSize < 1) throw new RangeError(`batch size must be at least 1, got ${batchSize}`);
   let position = 0;
   return () => {
-    const docs: ArchiveCandidate[] = [];
+    const docs: T[] = [];
     while (position < raw.length && docs.length < batchSize) {
       const doc = raw[position++]!;
       if (doc.active === false && doc.archivedAt != null) continue;
