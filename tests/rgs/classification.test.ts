@@ -9,7 +9,7 @@ import { openRgsModels } from './support/rgs-models.js';
 import { seedEnvironment, seedServer, seedTables } from './support/seed.js';
 
 const ids = (slices: ClassifiedSlice[], action: CleanupAction) =>
-  slices.filter((s) => s.action === action).flatMap((s) => s.tables.map((t) => String(t._id))).sort();
+  slices.filter((s) => s.action === action).flatMap((s) => s.tableIds.map(String)).sort();
 
 async function collect(generator: AsyncGenerator<ClassifiedSlice>): Promise<ClassifiedSlice[]> {
   const slices: ClassifiedSlice[] = [];
@@ -125,7 +125,7 @@ describe('classification of servers and game tables', () => {
       const slices = await collect(classifiedSlices(models, { serverId: server._id, requiredCurrencies: ['EUR'], trafficSince: null }));
 
       // Assert
-      const sizes = slices.map((s) => `${s.action}:${s.tables.length}`);
+      const sizes = slices.map((s) => `${s.action}:${s.tableIds.length}`);
       expect(sizes.filter((s) => s.startsWith('DELETE'))).toEqual(['DELETE:500', 'DELETE:500', 'DELETE:203']);
       expect(sizes.filter((s) => s.startsWith('ARCHIVE'))).toEqual(['ARCHIVE:7']);
     });
@@ -160,7 +160,7 @@ describe('classification of servers and game tables', () => {
       const slices = await collect(classifiedSlices(models, { serverId: server._id, requiredCurrencies: ['EUR'], trafficSince: null }, { pageSize: 300 }));
 
       // Assert
-      const sizes = slices.map((s) => `${s.action}:${s.tables.length}`);
+      const sizes = slices.map((s) => `${s.action}:${s.tableIds.length}`);
       expect(sizes.filter((s) => s.startsWith('DELETE'))).toEqual(['DELETE:500', 'DELETE:500', 'DELETE:203']);
       expect(ids(slices, CleanupAction.DELETE)).toEqual(seeded.noTraffic.map(String).sort());
       expect(ids(slices, CleanupAction.ARCHIVE)).toEqual(seeded.traffic.map(String).sort());

@@ -20,6 +20,8 @@ describe('a cleanup from startCleanup to Games', () => {
     const expectedDelete = [...a.noTraffic, ...b.noTraffic].map((id) => boIdOf.get(String(id))).sort();
     const expectedArchive = [...a.traffic, ...b.traffic].map((id) => boIdOf.get(String(id))).sort();
 
+    const seededAt = new Date();
+
     // Act
     const started = await rgs.gql(START_CLEANUP, { environmentId: String(environment._id) });
     const runId = started.body.data!.startCleanup.id;
@@ -33,6 +35,11 @@ describe('a cleanup from startCleanup to Games', () => {
     expect(await rgs.models.GameTable.countDocuments({ _id: { $in: [...a.noTraffic, ...b.noTraffic] } })).toBe(0);
     const archivedHere = await rgs.models.GameTable.find({ _id: { $in: [...a.traffic, ...b.traffic] } }).lean();
     expect(archivedHere.every((t) => !t.active && t.archivedAt?.toISOString() === run.archivedAt)).toBe(true);
+    // Written through the driver, but stamped as the schemas' timestamps would stamp them
+    const stamped = await rgs.models.GameTable.collection.find({ _id: { $in: [...a.traffic, ...b.traffic] } }).toArray();
+    expect(stamped.every((t) => t.updatedAt > seededAt)).toBe(true);
+    const sent = await rgs.models.Dispatch.find({ runId }).lean();
+    expect(sent.every((d) => d.sentAt != null && d.updatedAt.getTime() === d.sentAt.getTime() && d.createdAt >= seededAt)).toBe(true);
     expect(await rgs.models.GameTable.countDocuments({ _id: { $in: a.kept }, active: true })).toBe(1);
     // Assert: Games state — one DEFERRED operation per dispatch, same ids, same archivedAt
     const operations = await eventually(

@@ -11,7 +11,14 @@ export interface GameTable {
   archivedAt: Date | null;
 }
 
-export type GameTableModel = Model<GameTable>;
+export type GameTableModel = Model<GameTable> & {
+  /**
+   * Whether plugins (callbacks, as tests add them) were applied to the schema: a cleanup then
+   * changes the tables through mongoose, whose query middleware they hook into. Without them it
+   * writes straight through the driver.
+   */
+  readonly hasCallbacks: boolean;
+};
 
 /** A mongoose plugin applied to the game table schema: how tests add a failing callback. */
 export type SchemaPlugin = (schema: Schema) => void;
@@ -33,5 +40,5 @@ export function createGameTableModel(conn: Connection, plugins: SchemaPlugin[] =
   schema.index({ serverId: 1, active: 1, _id: 1, currency: 1 });
   schema.index({ boId: 1 }, { unique: true });
   for (const plugin of plugins) plugin(schema);
-  return conn.model<GameTable>('GameTable', schema);
+  return Object.assign(conn.model<GameTable>('GameTable', schema), { hasCallbacks: plugins.length > 0 });
 }

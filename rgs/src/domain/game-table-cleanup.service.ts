@@ -1,5 +1,6 @@
 import { Types, type ClientSession } from 'mongoose';
 import type { Logger } from '../../../shared/src/logger.js';
+import { clientBulkWrite, insertWrite, namespaceOf, type ClientWrite } from '../../../shared/src/mongo/client-bulk-write.js';
 import type { WithTransaction } from '../../../shared/src/mongo/with-transaction.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import { classifiedSlices, tablesWithTraffic, type ClassifiedSlice } from './classify-game-tables.js';
@@ -74,44 +75,79 @@ export class GameTableCleanupService {
 
   /**
    * Re-reads the slice inside the transaction: only tables still active are changed and sent, and a
-   * table that got traffic since it was classified is not deleted (a later run archives it).
-   * Returns how many tables changed.
+   * table that got traffic since it was classified is not deleted (a later run archives it). Unless
+   * the model has callbacks, the tables' change and the dispatch are one client bulk write: one round
+   * trip. Returns how many tables changed.
    */
   private async applySlice(job: ServerCleanup, slice: ClassifiedSlice, dispatchId: Types.ObjectId, session: ClientSession): Promise<number> {
     const { GameTable, Dispatch } = this.deps.models;
-    // In one batch, the cursor closed with it (no more tables than ids): by default the driver
-    // fetches 101 documents, then the rest with a getMore.
-    let tables = await GameTable.find({ _id: { $in: slice.tables.map((t) => t._id) }, serverId: job.serverId, active: true }, { _id: 1, boId: 1 })
-      .limit(slice.tables.length)
-      .batchSize(slice.tables.length)
-      .session(session)
-      .lean();
+    let tables = await activeTablesOf(GameTable, job.serverId, slice.tableIds, session);
     if (slice.action === CleanupAction.DELETE) {
-      const traffic = await tablesWithTraffic(this.deps.models, tables.map((t) => t._id), job.trafficSince, session);
-      tables = tables.filter((t) => !traffic.has(String(t._id)));
+      const traffic = await tablesWithTraffic(this.deps.models, tables.ids, job.trafficSince, session);
+      if (traffic.size > 0) tables = withoutTraffic(tables, traffic);
     }
-    if (tables.length === 0) return 0;
-    const filter = { _id: { $in: tables.map((t) => t._id) }, serverId: job.serverId };
-    if (slice.action === CleanupAction.DELETE) {
-      await GameTable.deleteMany(filter, { session });
+    if (tables.ids.length === 0) return 0;
+    // As mongoose would send them: the ids are ObjectIds already, and the schema's timestamps set
+    // `updatedAt` on an update.
+    const filter = { _id: { $in: tables.ids }, serverId: job.serverId };
+    const update = { $set: { active: false, archivedAt: job.archivedAt, updatedAt: new Date() } };
+    const dispatch = await insertWrite(Dispatch, {
+      _id: dispatchId,
+      runId: job.runId,
+      serverId: job.serverId,
+      actionType: slice.action,
+      boIds: tables.boIds,
+      archivedAt: job.archivedAt,
+      status: DispatchStatus.PENDING,
+      nextAttemptAt: new Date(),
+    });
+    const client = GameTable.db.getClient();
+    if (GameTable.hasCallbacks) {
+      // Through mongoose, so the callbacks' query middleware runs.
+      if (slice.action === CleanupAction.DELETE) await GameTable.deleteMany(filter, { session });
+      else await GameTable.updateMany(filter, update, { session });
+      await clientBulkWrite(client, [dispatch.write], { session });
     } else {
-      await GameTable.updateMany(filter, { $set: { active: false, archivedAt: job.archivedAt } }, { session });
+      const namespace = namespaceOf(GameTable);
+      const change: ClientWrite =
+        slice.action === CleanupAction.DELETE ? { name: 'deleteMany', namespace, filter } : { name: 'updateMany', namespace, filter, update };
+      await clientBulkWrite(client, [change, dispatch.write], { session, ordered: true });
     }
-    await Dispatch.create(
+    return tables.ids.length;
+  }
+}
+
+/** A slice's tables as read: ids and boIds, index for index. */
+interface SliceTables {
+  ids: Types.ObjectId[];
+  boIds: Types.ObjectId[];
+}
+
+/**
+ * The tables among `tableIds` still active on the server, as one document of two arrays: the driver
+ * parses every document of a result on its own, which for 500 two-field documents costs several
+ * times the CPU of one document holding them (`$push` keeps the documents' order, so the arrays
+ * pair up).
+ */
+async function activeTablesOf(GameTable: RgsModels['GameTable'], serverId: Types.ObjectId, tableIds: Types.ObjectId[], session: ClientSession): Promise<SliceTables> {
+  const [found] = await GameTable.collection
+    .aggregate<SliceTables>(
       [
-        {
-          _id: dispatchId,
-          runId: job.runId,
-          serverId: job.serverId,
-          actionType: slice.action,
-          boIds: tables.map((t) => t.boId),
-          archivedAt: job.archivedAt,
-          status: DispatchStatus.PENDING,
-          nextAttemptAt: new Date(),
-        },
+        { $match: { _id: { $in: tableIds }, serverId, active: true } },
+        { $group: { _id: null, ids: { $push: '$_id' }, boIds: { $push: '$boId' } } },
       ],
       { session },
-    );
-    return tables.length;
-  }
+    )
+    .toArray();
+  return found ?? { ids: [], boIds: [] };
+}
+
+function withoutTraffic(tables: SliceTables, traffic: ReadonlySet<string>): SliceTables {
+  const kept: SliceTables = { ids: [], boIds: [] };
+  tables.ids.forEach((id, index) => {
+    if (traffic.has(String(id))) return;
+    kept.ids.push(id);
+    kept.boIds.push(tables.boIds[index]!);
+  });
+  return kept;
 }

@@ -9,14 +9,18 @@ export type ClientWrite = mongo.ClientBulkWriteModel;
  * throws, before anything is written). Mongoose's own `Connection#bulkWrite` does the same but
  * accepts model writes only; these mix with driver writes (an Agenda job).
  */
-export async function insertWrite<T>(model: Model<T>, fields: Partial<T>): Promise<{ document: HydratedDocument<T>; write: ClientWrite }> {
+export async function insertWrite<T>(model: Model<T>, fields: Partial<T> & { _id?: mongo.ObjectId }): Promise<{ document: HydratedDocument<T>; write: ClientWrite }> {
   const document = new model(fields) as HydratedDocument<T>;
   const { timestamps, versionKey } = model.schema.options;
   if (timestamps) (document as unknown as { initializeTimestamps(): void }).initializeTimestamps();
   if (typeof versionKey === 'string') document.set(versionKey, 0);
   await document.validate();
-  const namespace = `${model.db.name}.${model.collection.collectionName}`;
-  return { document, write: { name: 'insertOne', namespace, document: document.toBSON() as mongo.Document } };
+  return { document, write: { name: 'insertOne', namespace: namespaceOf(model), document: document.toBSON() as mongo.Document } };
+}
+
+/** `db.collection` of a model: how a client bulk write names the collection of each write. */
+export function namespaceOf(model: Pick<Model<unknown>, 'db' | 'collection'>): string {
+  return `${model.db.name}.${model.collection.collectionName}`;
 }
 
 /** A duplicate key (E11000): a command's own error, or one write's error in a client bulk write. */
