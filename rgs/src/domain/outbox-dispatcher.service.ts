@@ -129,12 +129,14 @@ export class OutboxDispatcherService {
 
   private async claimNext(roundStart: Date): Promise<DispatchRecord | null> {
     const now = new Date();
-    return this.deps.models.Dispatch.findOneAndUpdate(
+    // Straight from the driver (every value is of its stored type; `updatedAt` as the schema's
+    // timestamps would set it): the row comes back with its 500 boIds, which mongoose would clone.
+    return this.deps.models.Dispatch.collection.findOneAndUpdate(
       { status: DispatchStatus.PENDING, $or: [{ nextAttemptAt: { $lte: roundStart } }, { attempts: 0, nextAttemptAt: { $lte: now } }] },
       // The claim outlives the call's timeout, so no other round takes a row whose call is still running.
-      { $set: { nextAttemptAt: new Date(now.getTime() + this.deps.settings.timeoutMs + CLAIM_MARGIN_MS) }, $inc: { attempts: 1 } },
+      { $set: { nextAttemptAt: new Date(now.getTime() + this.deps.settings.timeoutMs + CLAIM_MARGIN_MS), updatedAt: now }, $inc: { attempts: 1 } },
       { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
-    ).lean<DispatchRecord>();
+    ) as Promise<DispatchRecord | null>;
   }
 
   private async send(dispatch: DispatchRecord): Promise<keyof DispatchRound> {
@@ -147,8 +149,9 @@ export class OutboxDispatcherService {
         archivedAt: dispatch.archivedAt,
         idempotencyKey: String(dispatch._id),
       });
-      await this.deps.models.Dispatch.updateOne(claimed, {
-        $set: { status: DispatchStatus.SENT, gamesOperationId: operation.id, sentAt: new Date(), lastError: null },
+      const sentAt = new Date();
+      await this.deps.models.Dispatch.collection.updateOne(claimed, {
+        $set: { status: DispatchStatus.SENT, gamesOperationId: operation.id, sentAt, lastError: null, updatedAt: sentAt },
       });
       log.info({ gamesOperationId: operation.id, count: dispatch.boIds.length, actionType: dispatch.actionType }, 'dispatch sent to Games');
       return 'sent';
