@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const gamesConfig = loadGamesConfig(process.env);
   const rgsConfig = loadRgsConfig(process.env);
   const logger = createLogger({ name: 'demo', level: gamesConfig.logLevel, pretty: wantsPrettyLogs(gamesConfig.nodeEnv) });
+  const shutdown = stopOnSignals(logger);
 
   let embedded: EmbeddedMongo | null = null;
   if (!gamesConfig.mongoUri || !rgsConfig.mongoUri) {
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     { ...rgsConfig, games: { ...rgsConfig.games, url: games.url } },
     { mongoUri: rgsConfig.mongoUri ?? embedded!.uri('rgs'), logger: logger.child({ service: 'rgs' }) },
   );
-  stopOnSignals([rgs.stop, games.stop, async () => embedded?.stop()], logger);
+  shutdown.stopWith([rgs.stop, games.stop, async () => embedded?.stop()]);
 
   const seeded = await seedDemoData(games.models, rgs.models, new Date());
   const banner = [...serviceBanner('RGS', rgs.url, rgsConfig, 'RGS_API_TOKEN'), '', ...serviceBanner('Games', games.url, gamesConfig, 'GAMES_API_TOKEN')];

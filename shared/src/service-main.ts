@@ -39,9 +39,10 @@ export function runServiceMain<C extends ServiceConfig>(service: ServiceMain<C>,
   const run = async () => {
     const config = service.loadConfig(env);
     const logger = createLogger({ name: service.name, level: config.logLevel, pretty: wantsPrettyLogs(config.nodeEnv) });
+    const shutdown = stopOnSignals(logger);
     const mongo = await resolveMongoTarget(config.mongoUri, service.dbName, config.embedded, logger);
     const app = await service.start(config, { mongoUri: mongo.uri, logger });
-    stopOnSignals([app.stop, mongo.stop], logger);
+    shutdown.stopWith([app.stop, mongo.stop]);
     const lines = [...serviceBanner(service.name, app.url, config, service.tokenVariable), ...(service.describe?.(config) ?? [])];
     console.log(`\n${lines.join('\n')}\n`);
   };

@@ -75,4 +75,30 @@ describe('a Games worker stopped with SIGTERM while operations run', () => {
       await second?.stop();
     }
   });
+
+  it('When the signal arrives while the worker is still starting, then it finishes starting, stops and exits cleanly', async () => {
+    // Arrange: a worker that logs its start-up
+    const worker = startGamesWorkerProcess(games.mongoUri, { LOG_LEVEL: 'info' });
+    try {
+      // Act: SIGTERM (one signal: `stop` sends it) the moment it has connected, before its app (Agenda, HTTP) is up
+      await new Promise<void>((resolve) => {
+        const onData = (chunk: Buffer) => {
+          if (!chunk.toString().includes('connected to MongoDB')) return;
+          worker.child.stdout!.off('data', onData);
+          resolve();
+        };
+        worker.child.stdout!.on('data', onData);
+      });
+      const exitCode = await worker.stop();
+
+      // Assert: not killed by the signal (exit code null) but stopped by its own shutdown
+      expect(exitCode).toBe(0);
+      expect(worker.output()).toContain('shutting down once start-up is done');
+      expect(await jobs().countDocuments({ lockedAt: { $ne: null }, lastModifiedBy: `games-${worker.child.pid}` })).toBe(0);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n--- worker ---\n${worker.output()}`);
+    } finally {
+      await worker.stop();
+    }
+  });
 });
