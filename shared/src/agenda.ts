@@ -105,6 +105,7 @@ export async function startAgenda(agenda: Agenda): Promise<void> {
   const processor = jobProcessorOf(agenda);
   if (!processor) return;
   const fail = (err: unknown) => agenda.emit('error', err);
+  serializeLockLimitedFills(agenda, processor);
   const updateStatus = processor.updateStatus.bind(processor);
   processor.updateStatus = (name, key, delta) => {
     updateStatus(name, key, delta);
@@ -120,6 +121,36 @@ export async function startAgenda(agenda: Agenda): Promise<void> {
   processor.enqueueJob = (job) => {
     enqueue(job);
     if (canRunNow(job.attrs.name)) queueMicrotask(() => processor.jobProcessing().catch(fail));
+  };
+}
+
+/**
+ * One queue filling at a time per lock-limited job name. Agenda fills a name's queue per
+ * notification and per poll, concurrently, and each filling checks the lock limit before its lock
+ * lands: two fills could both lock a job, the second then unlocking its own (another process saw
+ * it locked meanwhile). A filling asked for while one runs (including Agenda's own recursion after
+ * each lock) becomes one more filling after it, which locks up to the limit and stops.
+ */
+function serializeLockLimitedFills(agenda: Agenda, processor: JobProcessorInternals): void {
+  const fill = processor.jobQueueFilling.bind(processor);
+  const filling = new Map<string, { again: boolean }>();
+  processor.jobQueueFilling = async (name) => {
+    if (!agenda.definitions[name]?.lockLimit) return fill(name);
+    const running = filling.get(name);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: true };
+    filling.set(name, state);
+    try {
+      while (state.again && processor.isRunning) {
+        state.again = false;
+        await fill(name);
+      }
+    } finally {
+      filling.delete(name);
+    }
   };
 }
 

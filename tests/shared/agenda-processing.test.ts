@@ -99,3 +99,47 @@ describe('Agenda processing of a job with a lock limit', () => {
     }
   });
 });
+
+describe('Agenda queue fillings of a lock-limited job', () => {
+  let client: MongoClient;
+  let worker: Agenda;
+  let release: () => void = () => {};
+
+  beforeAll(async () => {
+    client = await MongoClient.connect(freshDatabaseUri('agenda_lock_fills'));
+    worker = await createAgenda({ db: client.db(), name: 'worker', processEveryMs: 10 * 60_000, defaultLockLifetimeMs: 5_000, logger });
+    worker.define('held-job', () => new Promise<void>((resolve) => (release = resolve)), { concurrency: 1, lockLimit: 1 });
+    await startAgenda(worker);
+  });
+
+  afterAll(async () => {
+    release();
+    await stopAgenda(worker, logger);
+    await client.close();
+  });
+
+  it('When two fillings run at once (a notification and a poll), then only one job is locked, not one each', async () => {
+    // Arrange: three due jobs that only the fillings below take (no notification, no timer)
+    const processor = (worker as unknown as { jobProcessor: Processor & { jobQueueFilling(name: string): Promise<void> } }).jobProcessor;
+    processor.notificationUnsubscribe?.();
+    const backend = (worker as unknown as { db: { getNextJobToRun(...args: unknown[]): Promise<unknown> } }).db;
+    const getNextJobToRun = backend.getNextJobToRun.bind(backend);
+    let locks = 0;
+    backend.getNextJobToRun = async (...args) => {
+      const job = await getNextJobToRun(...args);
+      if (job) locks += 1;
+      return job;
+    };
+    await client
+      .db()
+      .collection('agendaJobs')
+      .insertMany(Array.from({ length: 3 }, () => ({ name: 'held-job', data: {}, type: 'normal', priority: 0, nextRunAt: new Date(), lockedAt: null })));
+
+    // Act
+    await Promise.all([processor.jobQueueFilling('held-job'), processor.jobQueueFilling('held-job')]);
+
+    // Assert: without serialized fillings both pass the limit check and each locks one
+    expect(locks).toBe(1);
+    expect(await client.db().collection('agendaJobs').countDocuments({ name: 'held-job', lockedAt: { $ne: null } })).toBe(1);
+  });
+});
