@@ -59,6 +59,7 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
     removeOnComplete: true,
   });
   await agenda.ready;
+  skipFinalSaveOfRemovedJobs(agenda);
   JobHeartbeats.attach(agenda, options.db, options.logger);
   agenda.on('error', (err) => options.logger.error({ err }, 'agenda error'));
   if (options.metrics) {
@@ -70,6 +71,37 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
     options.logger.warn({ err, job: job.attrs.name, jobId: String(job.attrs._id) }, 'job failed');
   });
   return agenda;
+}
+
+/** What Agenda's end of a run (`Job.run`, agenda/dist/Job.js) passes to its backend's save. */
+interface SavedJobState {
+  name: string;
+  nextRunAt?: Date | null;
+  lockedAt?: Date | null;
+}
+
+/**
+ * A one-off job that succeeded is removed (`removeOnComplete`) right after Agenda's final save of
+ * it, which only unlocks it: a round trip more before the process's slot frees (a Games operation
+ * waited for one in bursts), an update for mongod, and a released lock, which the notification
+ * channel passes on, so every process looks for a job to lock and finds none. That save is skipped;
+ * every other one is kept: a failed run (its reason, its retry), a job due again (recurring, or
+ * handed over at shutdown), and any save before the job succeeded. Should the removal then fail,
+ * the job stays locked until its lock expires, and the next run finds its work done (every handler
+ * is idempotent).
+ */
+function skipFinalSaveOfRemovedJobs(agenda: Agenda): void {
+  const succeeded = new WeakSet<object>();
+  // Emitted by `Job.run` after the handler returned and before its final save.
+  agenda.on('success', (job: { attrs: object }) => succeeded.add(job.attrs));
+  const backend = (agenda as unknown as { db: { saveJobState(attrs: SavedJobState, options?: unknown): Promise<unknown> } }).db;
+  const save = backend.saveJobState.bind(backend);
+  backend.saveJobState = async (attrs, options) => {
+    const removes = (agenda.definitions[attrs.name] as { removeOnComplete?: boolean } | undefined)?.removeOnComplete ?? agenda.attrs.removeOnComplete;
+    const removedNext = succeeded.has(attrs) && attrs.nextRunAt == null && attrs.lockedAt == null && removes === true;
+    succeeded.delete(attrs);
+    if (!removedNext) return save(attrs, options);
+  };
 }
 
 /** The part of Agenda's JobProcessor (agenda/dist/JobProcessor.js) that start and shutdown have to reach. */
