@@ -194,8 +194,13 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
 
     // The project: one run through both services.
     const stages = process.env.BENCH_DIAG ? traceOperationStages(db(names.games)) : undefined;
+    const dispatchStages = process.env.BENCH_DIAG ? traceDispatchStages(db(names.rgs)) : undefined;
     if (process.env.BENCH_PROFILE) for (const name of [names.rgs, names.games]) await startProfiling(db(name));
     const txBefore = await serverCounters(conn);
+    const mongodPid = Number((await conn.db!.admin().command({ serverStatus: 1 })).pid);
+    const cpu = process.env.BENCH_DIAG
+      ? sampleCpu({ mongod: () => cpuMsOf(mongodPid), api: () => games.cpuMs(), worker: () => gamesWorker?.cpuMs() ?? 0, rgs: () => rgs.cpuMs() })
+      : undefined;
     const requestedAt = Date.now();
     const res = await fetch(`${rgsUrl}/graphql`, {
       method: 'POST',
@@ -217,6 +222,7 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       }
       await sleep(RUN_POLL_MS);
     }
+    if (cpu) console.log(`    CPU (ms) per 250 ms, the first 10 s: ${cpu.stop()}`);
     const txProject = share(txBefore, await serverCounters(conn));
     const peakRssMb = { games: games.peakRssMb(), rgs: rgs.peakRssMb(), ...(gamesWorker ? { gamesWorker: gamesWorker.peakRssMb() } : {}) };
     const chainHandOff = histogramP50(await (await fetch(`${rgsUrl}/metrics`)).text(), 'rgs_chain_handoff_seconds');
@@ -243,6 +249,7 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       const message = await db(names.games).collection('integrationmessages').findOne({ idempotencyKey: String(worst._id) });
       const full = await db(names.rgs).collection('dispatches').findOne({ _id: worst._id });
       console.log(`    longest PENDING: committed ${since(worst.createdAt)} ms, reached Games ${message ? since(message.createdAt) : '?'} ms, SENT ${since(worst.sentAt)} ms, attempts ${full?.attempts}`);
+      console.log(`    the 8 longest PENDING, by stage (ms since startCleanup: committed → claimed → reached Games → SENT): ${(await dispatchStages!.longest(8, db(names.games))).map((d) => [d.committed, d.claimed, d.reachedGames, d.sent].map((t) => (t === undefined ? '?' : t - requestedAt)).join('→')).join('  ')}`);
     }
 
     // The raw script, same logical work on the identical copy.
@@ -346,6 +353,56 @@ function traceOperationStages(games: Db): { p50s(): Promise<Record<string, numbe
         lockedToRunStarted: median(complete.map((e) => e.runStarted! - e.locked!)),
         runStartedToClaimed: median(complete.map((e) => e.claimed! - e.runStarted!)),
       };
+    },
+  };
+}
+
+/**
+ * BENCH_DIAG: each dispatch's stages from the server's wall clock: committed (its insert), claimed
+ * by a dispatcher lane (its first `attempts` change), SENT; and when its request reached Games (the
+ * message's `createdAt`, the API's clock).
+ */
+function traceDispatchStages(rgs: Db): { longest(n: number, games: Db): Promise<Array<{ committed?: number; claimed?: number; reachedGames?: number; sent?: number }>> } {
+  const at = new Map<string, { committed?: number; claimed?: number; sent?: number }>();
+  const entry = (id: string) => at.get(id) ?? at.set(id, {}).get(id)!;
+  const stream = rgs.watch([{ $match: { 'ns.coll': 'dispatches', operationType: { $in: ['insert', 'update'] } } }]);
+  stream.on('change', (change: mongo.Document) => {
+    const wall = (change.wallTime as Date).getTime();
+    const id = String(change.documentKey._id);
+    if (change.operationType === 'insert') entry(id).committed = wall;
+    else if (change.updateDescription?.updatedFields?.attempts !== undefined) entry(id).claimed ??= wall;
+    else if (change.updateDescription?.updatedFields?.status === 'SENT') entry(id).sent = wall;
+  });
+  return {
+    async longest(n, games) {
+      await stream.close();
+      const messages = await games.collection('integrationmessages').find({}, { projection: { createdAt: 1, idempotencyKey: 1 } }).toArray();
+      const reached = new Map(messages.map((m) => [String(m.idempotencyKey), m.createdAt.getTime() as number]));
+      const all = [...at.entries()].filter(([, e]) => e.committed && e.sent && e.claimed).map(([id, e]) => ({ ...e, reachedGames: reached.get(id) }));
+      const p50 = (f: (e: (typeof all)[number]) => number) => median(all.filter((e) => e.reachedGames).map(f));
+      console.log(
+        `    PENDING by stage, p50 (ms): committed→claimed ${p50((e) => e.claimed! - e.committed!)}, claimed→reached Games ${p50((e) => e.reachedGames! - e.claimed!)}, reached Games→SENT ${p50((e) => e.sent! - e.reachedGames!)}`,
+      );
+      return all.sort((a, b) => b.sent! - b.committed! - (a.sent! - a.committed!)).slice(0, n);
+    },
+  };
+}
+
+/** BENCH_DIAG: each process's CPU time (ms) per 250 ms from now: who held the cores when a wait grew. */
+function sampleCpu(processes: Record<string, () => number>): { stop(): string } {
+  const started = Date.now();
+  const read = () => Object.values(processes).map((cpuMs) => cpuMs());
+  const samples: string[] = [];
+  let last = read();
+  const timer = setInterval(() => {
+    const now = read();
+    samples.push(`${Date.now() - started}:${now.map((v, i) => v - last[i]!).join('/')}`);
+    last = now;
+  }, 250);
+  return {
+    stop() {
+      clearInterval(timer);
+      return `(${Object.keys(processes).join('/')}) ${samples.slice(0, 40).join(' ')}`;
     },
   };
 }
