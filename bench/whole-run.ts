@@ -241,6 +241,10 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
 
     if (process.env.BENCH_PROFILE) for (const name of [names.rgs, names.games]) console.log(await profileSummary(db(name)));
     if (stages) console.log(`    request→worker by stage, p50 (ms): ${JSON.stringify(await stages.p50s())}`);
+    if (process.env.BENCH_DIAG === 'all') {
+      const byStart = [...operations].sort((a, b) => a.startedAt - b.startedAt);
+      console.log(`    operations by start (ms since startCleanup: started, then running for): ${byStart.map((o) => `${since(o.startedAt)}+${o.finishedAt - o.startedAt}`).join(' ')}`);
+    }
     if (process.env.BENCH_DIAG) {
       const pending = dispatches.map((d) => ({ at: since(d.createdAt), ms: d.sentAt.getTime() - d.createdAt.getTime() })).sort((a, b) => a.at - b.at);
       console.log(`    PENDING (ms) by commit time (ms since startCleanup): ${pending.map((p) => `${p.at}:${p.ms}`).join(' ')}`);
