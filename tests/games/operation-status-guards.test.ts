@@ -47,6 +47,23 @@ describe('operation status guards and recovery', () => {
     expect(await games.models.GameTableVersion.countDocuments({ gameTableId: { $in: ids }, event: 'update' })).toBe(3);
   });
 
+  it('When the job names no message (queued by an earlier version) or another one, then each operation archives the tables of its own message', async () => {
+    // Arrange
+    const first = await receive(3);
+    const second = await receive(4);
+    const messageOf = async (operationId: Types.ObjectId) => (await games.models.AsyncOperation.findById(operationId).lean())!.messageId;
+
+    // Act
+    const named = await archiver.run(first.operationId, undefined, { messageId: await messageOf(second.operationId) });
+    const unnamed = await archiver.run(second.operationId);
+
+    // Assert
+    expect([named.status, unnamed.status]).toEqual([OperationStatus.DEFERRED, OperationStatus.DEFERRED]);
+    expect(named.succeededIds.map(String).sort()).toEqual(first.ids.map(String).sort());
+    expect(unnamed.succeededIds.map(String).sort()).toEqual(second.ids.map(String).sort());
+    expect(await games.models.GameTable.countDocuments({ _id: { $in: [...first.ids, ...second.ids] }, active: false })).toBe(7);
+  });
+
   it('When two workers run the same operation at the same time, then each table is archived once', async () => {
     // Arrange
     const { ids, operationId } = await receive(50);

@@ -34,9 +34,10 @@ describe('the Agenda jobs of a cleanup, as Agendash shows them', () => {
       { runId, environmentId: String(environment._id), environment: environment.name, afterServerId: null, afterServer: null },
       { runId, environmentId: String(environment._id), environment: environment.name, afterServerId: String(server._id), afterServer: 'srv-readable', queuedAt: expect.any(String) },
     ]);
-    // Assert: Games — the worker's job names its operation, action and size
+    // Assert: Games — the worker's job names its operation, its message (read alongside the claim), action and size
     const workers = await eventually(async () => dataOf('cleanup-game-tables').filter((data) => data.operationId === operationId), (jobs) => jobs.length > 0);
-    expect(workers[0]).toEqual({ operationId, actionType: 'DELETE', tables: 2 });
+    const messageId = String((await games.models.AsyncOperation.findById(operationId).lean())!.messageId);
+    expect(workers[0]).toEqual({ operationId, messageId, actionType: 'DELETE', tables: 2 });
     rgs.agenda.off('start', record);
     games.agenda.off('start', record);
   });

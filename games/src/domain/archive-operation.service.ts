@@ -1,5 +1,6 @@
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { Types, type ClientSession } from 'mongoose';
+import { clientBulkWrite, namespaceOf, type ClientWrite } from '../../../shared/src/mongo/client-bulk-write.js';
 import type { WithTransaction } from '../../../shared/src/mongo/with-transaction.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import type { AsyncOperation, OperationFailure } from '../data-access/async-operation.model.js';
@@ -61,22 +62,22 @@ export class ArchiveOperationService {
    * reason. An operation already past IN_PROGRESS is returned as it is: a duplicate or late worker
    * never archives twice. Database outages are thrown, so the caller can retry later.
    */
-  async run(operationId: Types.ObjectId, onProgress: ProgressListener = async () => {}): Promise<OperationRecord> {
-    const { AsyncOperation, IntegrationMessage } = this.deps.models;
+  async run(operationId: Types.ObjectId, onProgress: ProgressListener = async () => {}, known: { messageId?: Types.ObjectId } = {}): Promise<OperationRecord> {
+    const { AsyncOperation } = this.deps.models;
     // Claimed and finished through the driver: every value is already of its stored type.
     const now = new Date();
-    const operation = (await AsyncOperation.collection.findOneAndUpdate(
+    const claim = AsyncOperation.collection.findOneAndUpdate(
       { _id: operationId, status: { $in: [OperationStatus.RECEIVED, OperationStatus.IN_PROGRESS] } },
       { $set: { status: OperationStatus.IN_PROGRESS, startedAt: now, processedCount: 0, updatedAt: now }, $inc: { attempts: 1 } },
       { returnDocument: 'after' },
-    )) as OperationRecord | null;
+    ) as Promise<OperationRecord | null>;
+    // A message never changes: when the job names it, it is read alongside the claim, one round trip
+    // (each a wait for a busy core under load) fewer per operation.
+    const [operation, named] = await Promise.all([claim, known.messageId && this.readMessage(known.messageId)]);
     if (!operation) return this.alreadyHandled(operationId);
 
     const log = this.deps.logger.child({ operationId: String(operationId), attempt: operation.attempts });
-    const message = await IntegrationMessage.collection.findOne<Pick<IntegrationMessage, 'gameTableIds' | 'archivedAt'>>(
-      { _id: operation.messageId },
-      { projection: { gameTableIds: 1, archivedAt: 1 } },
-    );
+    const message = named && known.messageId?.equals(operation.messageId) ? named : await this.readMessage(operation.messageId);
     if (!message) throw new Error(`integration message ${String(operation.messageId)} of operation ${String(operationId)} is missing`);
 
     const guard = { _id: operationId, status: OperationStatus.IN_PROGRESS, attempts: operation.attempts };
@@ -174,6 +175,7 @@ export class ArchiveOperationService {
    * batch after batch). Returns the next batch, its `beforeWrite` run.
    */
   private async archiveBatch(batch: PreparedBatch, archivedAt: Date, session: ClientSession, nextBatch: BatchSource): Promise<PreparedBatch> {
+    if (batch.plain) return this.archivePlainBatch(batch, archivedAt, session, nextBatch);
     const { GameTable, GameTableVersion } = this.deps.models;
     // Every table gets the same $set, so one updateMany replaces bulkSave's updateOne per table.
     const written = GameTable.collection.updateMany(
@@ -181,26 +183,37 @@ export class ArchiveOperationService {
       { $set: { active: false, archivedAt, updatedAt: new Date() } },
       { session },
     );
-    let next: PreparedBatch;
-    try {
-      // One turn of the event loop puts the command on the wire before the CPU work starts.
-      await setImmediate();
-      next = nextBatch();
-    } finally {
-      // Never leave the write unawaited (nor its rejection unhandled), even if preparing failed.
-      await written;
-    }
+    const next = await whileWriting(written, nextBatch);
     await batch.afterWrite();
     const stored = batch.versions.length > 0
       ? GameTableVersion.collection.insertMany(batch.versions.map((version) => toStored(version, 'gameTableId')), { session })
-      : undefined;
-    try {
-      await setImmediate();
-      await next.beforeWrite(session);
-    } finally {
-      await stored;
-    }
+      : Promise.resolve();
+    await whileWriting(stored, () => next.beforeWrite(session));
     return next;
+  }
+
+  /**
+   * A batch without middleware: the tables' change and their versions as ONE client bulk write (one
+   * round trip instead of two; under load each round trip waits for a busy core), the next batch
+   * built while it is on the wire. Returns the next batch.
+   */
+  private async archivePlainBatch(batch: PreparedBatch, archivedAt: Date, session: ClientSession, nextBatch: BatchSource): Promise<PreparedBatch> {
+    const { GameTable, GameTableVersion } = this.deps.models;
+    const versions = namespaceOf(GameTableVersion);
+    const writes: ClientWrite[] = [
+      { name: 'updateMany', namespace: namespaceOf(GameTable), filter: { _id: { $in: batch.ids } }, update: { $set: { active: false, archivedAt, updatedAt: new Date() } } },
+      ...batch.versions.map((version): ClientWrite => ({ name: 'insertOne', namespace: versions, document: toStored(version, 'gameTableId') })),
+    ];
+    const next = await whileWriting(clientBulkWrite(GameTable.db.getClient(), writes, { session, ordered: true }), nextBatch);
+    await next.beforeWrite(session);
+    return next;
+  }
+
+  private readMessage(messageId: Types.ObjectId): Promise<Pick<IntegrationMessage, 'gameTableIds' | 'archivedAt'> | null> {
+    return this.deps.models.IntegrationMessage.collection.findOne<Pick<IntegrationMessage, 'gameTableIds' | 'archivedAt'>>(
+      { _id: messageId },
+      { projection: { gameTableIds: 1, archivedAt: 1 } },
+    );
   }
 
   /** Writes the outcome if this attempt (`claimed`) is still the current one (compare-and-set). */
@@ -221,6 +234,18 @@ export class ArchiveOperationService {
     if (!existing) throw new OperationNotFoundError(String(operationId));
     this.deps.logger.info({ operationId: String(operationId), status: existing.status }, 'operation already handled; nothing to do');
     return existing;
+  }
+}
+
+/** Runs `prepare` (CPU work) while `written` is on the wire, and returns its result once both are done. */
+async function whileWriting<T>(written: Promise<unknown>, prepare: () => T | Promise<T>): Promise<T> {
+  try {
+    // One turn of the event loop puts the command on the wire before the CPU work starts.
+    await setImmediate();
+    return await prepare();
+  } finally {
+    // Never leave the write unawaited (nor its rejection unhandled), even if preparing failed.
+    await written;
   }
 }
 

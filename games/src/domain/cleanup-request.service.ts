@@ -18,7 +18,7 @@ export interface CleanupRequest {
 }
 
 /** What the worker's job records about its operation. */
-export type QueuedOperation = Pick<OperationRecord, '_id' | 'actionType' | 'requestedCount'>;
+export type QueuedOperation = Pick<OperationRecord, '_id' | 'messageId' | 'actionType' | 'requestedCount'>;
 
 /** Hands an operation to the background worker (the Agenda `cleanup-game-tables` job). */
 export interface CleanupScheduler {
@@ -76,7 +76,7 @@ export class CleanupRequestService {
    * Harmless for queued ones.
    */
   async requeueReceived(): Promise<number> {
-    const waiting = await this.deps.models.AsyncOperation.find({ status: OperationStatus.RECEIVED, async: true }, { _id: 1, actionType: 1, requestedCount: 1 }).lean<QueuedOperation[]>();
+    const waiting = await this.deps.models.AsyncOperation.find({ status: OperationStatus.RECEIVED, async: true }, { _id: 1, messageId: 1, actionType: 1, requestedCount: 1 }).lean<QueuedOperation[]>();
     for (const operation of waiting) await this.deps.scheduler.enqueue(operation);
     if (waiting.length > 0) this.deps.logger.info({ count: waiting.length }, 'requeued received operations');
     return waiting.length;

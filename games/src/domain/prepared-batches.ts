@@ -23,6 +23,11 @@ export interface PreparedBatch {
   beforeWrite(session: ClientSession): Promise<void>;
   /** Runs once the batch is written (the tables' post-save middleware). */
   afterWrite(): Promise<void>;
+  /**
+   * No middleware runs around the write and the versions are complete before it: the tables'
+   * change and the versions can reach mongod as one bulk write.
+   */
+  plain: boolean;
 }
 
 /** Hands out the batches of one operation, one per call; an empty batch when none is left. */
@@ -62,6 +67,7 @@ export function middlewareBatches(
       versions,
       beforeWrite: (session) => runPreSaveMiddleware(tables, session),
       afterWrite: () => runPostSaveMiddleware(tables),
+      plain: false,
     };
   });
 }
@@ -84,6 +90,7 @@ export function directBatches(raw: readonly ArchiveState[], target: ArchiveTarge
       }),
       beforeWrite: async () => {},
       afterWrite: async () => {},
+      plain: true,
     };
   });
 }

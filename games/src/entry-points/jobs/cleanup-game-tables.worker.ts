@@ -19,6 +19,8 @@ export const WORKER_CONCURRENCY = 8;
 /** Readable in Agendash: which operation, what it does and to how many tables. */
 export interface CleanupGameTablesJobData {
   operationId: string;
+  /** The operation's message: read alongside the claim. Absent in jobs queued by earlier versions. */
+  messageId?: string;
   /** DELETE or ARCHIVE (both archive in phase 1). */
   actionType?: string;
   /** Tables requested. */
@@ -40,11 +42,12 @@ export function defineCleanupGameTablesWorker(
   heartbeatsOf(agenda).define<CleanupGameTablesJobData>(
     CLEANUP_GAME_TABLES_JOB,
     async (job, lease) => {
-      const operationId = new Types.ObjectId(job.attrs.data.operationId);
-      await deps.archiver.run(operationId, async (processed, total) => {
+      const { operationId, messageId } = job.attrs.data;
+      const onProgress = async (processed: number, total: number) => {
         lease.progress((processed / total) * 100);
         await lease.checkpoint();
-      });
+      };
+      await deps.archiver.run(new Types.ObjectId(operationId), onProgress, { messageId: messageId ? new Types.ObjectId(messageId) : undefined });
     },
     {
       lockLifetime: deps.lockLifetimeMs,
@@ -63,7 +66,8 @@ export function defineCleanupGameTablesWorker(
 export function agendaCleanupScheduler(jobs: JobsInTransaction): CleanupScheduler {
   const job = (operation: QueuedOperation) => {
     const operationId = String(operation._id);
-    return { name: CLEANUP_GAME_TABLES_JOB, data: { operationId, actionType: operation.actionType, tables: operation.requestedCount }, unique: { 'data.operationId': operationId } };
+    const data: CleanupGameTablesJobData = { operationId, messageId: String(operation.messageId), actionType: operation.actionType, tables: operation.requestedCount };
+    return { name: CLEANUP_GAME_TABLES_JOB, data, unique: { 'data.operationId': operationId } };
   };
   return {
     enqueue: (operation, session) => jobs.queueUnique<CleanupGameTablesJobData>(job(operation), session),
