@@ -96,4 +96,30 @@ describe('elastic lanes (the outbox round\'s parallel sends)', () => {
     expect(await outcome).toBe('lock lost');
     expect(othersEnded).toBe(true);
   });
+  it('When a lane added while the others run fails at once, then finished() rejects with its error and no rejection goes unhandled', async () => {
+    // Arrange: a first lane held open, so finished() waits for it; Node reports unhandled rejections here
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    let releaseFirst = () => {};
+    let calls = 0;
+    const lanes = new ElasticLanes(3, async () => {
+      calls += 1;
+      if (calls === 1) await new Promise<void>((release) => (releaseFirst = release));
+      else throw new Error('MongoDB unreachable');
+    });
+    lanes.add();
+    const finished = lanes.finished();
+    finished.catch(() => {});
+
+    // Act: a second lane fails while finished() still waits for the first
+    lanes.add();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    releaseFirst();
+
+    // Assert
+    await expect(finished).rejects.toThrow('MongoDB unreachable');
+    process.off('unhandledRejection', record);
+    expect(unhandled).toEqual([]);
+  });
 });
