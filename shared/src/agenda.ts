@@ -60,6 +60,7 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
   });
   await agenda.ready;
   skipFinalSaveOfRemovedJobs(agenda);
+  releaseLocksWithoutRejecting(agenda, options.logger);
   JobHeartbeats.attach(agenda, options.db, options.logger);
   agenda.on('error', (err) => options.logger.error({ err }, 'agenda error'));
   if (options.metrics) {
@@ -102,6 +103,19 @@ function skipFinalSaveOfRemovedJobs(agenda: Agenda): void {
     succeeded.delete(attrs);
     if (!removedNext) return save(attrs, options);
   };
+}
+
+/**
+ * Agenda releases a lock it will not use without awaiting the release (JobProcessor: a job locked
+ * over the lock limit, a job due too far away), so a release that fails because MongoDB is
+ * unreachable (a failover, an outage) would be an unhandled rejection, which ends the process. A
+ * failed release is logged instead; the lock then expires after its lifetime and a worker takes the job.
+ */
+function releaseLocksWithoutRejecting(agenda: Agenda, logger: Logger): void {
+  const backend = (agenda as unknown as { db: { unlockJob(attrs: { _id?: unknown; name: string }): Promise<void> } }).db;
+  const unlock = backend.unlockJob.bind(backend);
+  backend.unlockJob = (attrs) =>
+    unlock(attrs).catch((err: unknown) => logger.warn({ err, job: attrs.name, jobId: String(attrs._id) }, 'could not release a job lock; it expires after its lifetime'));
 }
 
 /** The part of Agenda's JobProcessor (agenda/dist/JobProcessor.js) that start and shutdown have to reach. */

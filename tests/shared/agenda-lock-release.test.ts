@@ -1,0 +1,28 @@
+import { describe, expect, it } from '@jest/globals';
+import { MongoClient, ObjectId } from 'mongodb';
+import { createAgenda } from '../../shared/src/agenda.js';
+import { captureLogger } from '../rgs/support/capture-logger.js';
+import { freshDatabaseUri } from '../support/mongo.js';
+
+/** What Agenda calls, without awaiting, to give back a lock it will not use (JobProcessor). */
+type Backend = { unlockJob(attrs: { _id: ObjectId; name: string }): Promise<void> };
+
+describe('a job lock Agenda gives back while MongoDB is unreachable', () => {
+  it('When the release fails, then it is logged and never rejects (an unhandled rejection would end the process)', async () => {
+    // Arrange: an Agenda whose connection is gone, as during a failover
+    const client = await MongoClient.connect(freshDatabaseUri('agenda_lock_release'));
+    const { logger, lines } = captureLogger();
+    const agenda = await createAgenda({ db: client.db(), name: 'releaser', processEveryMs: 60_000, defaultLockLifetimeMs: 5_000, logger });
+    await client.close();
+    const jobId = new ObjectId();
+
+    // Act
+    const released = (agenda as unknown as { db: Backend }).db.unlockJob({ _id: jobId, name: 'cleanup-environment' });
+
+    // Assert
+    await expect(released).resolves.toBeUndefined();
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 40, msg: 'could not release a job lock; it expires after its lifetime', job: 'cleanup-environment', jobId: String(jobId) }),
+    );
+  });
+});
