@@ -1,3 +1,5 @@
+import { awaitedLater } from './awaited-later.js';
+
 /**
  * Up to `max` copies of one async loop ("lanes") running at once, added on demand. A lane ends when
  * it finds no work; `add()` starts another one while fewer than `max` run, so parallelism follows
@@ -31,12 +33,9 @@ export class ElasticLanes {
       return true;
     }
     this.running += 1;
-    const lane = this.run().finally(() => (this.running -= 1));
-    // Handled from the start: `finished()` reaches a lane added while it waits only after the lanes
-    // it waits for, and a lane failing before that (MongoDB unreachable) was an unhandled rejection
-    // that ended the process (RGS in `npm run chaos`, failover). `finished()` still sees the failure.
-    lane.catch(() => {});
-    this.ended.push(lane);
+    // `finished()` reaches a lane added while it waits only after the lanes it waits for: a lane
+    // failing before that (MongoDB unreachable) ended the process (RGS in `npm run chaos`, failover).
+    this.ended.push(awaitedLater(this.run().finally(() => (this.running -= 1))));
     return true;
   }
 

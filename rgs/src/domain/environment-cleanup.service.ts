@@ -3,6 +3,7 @@ import { JobLockLostError } from '../../../shared/src/job-heartbeat.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import { isTransientInfrastructureError } from '../../../shared/src/mongo/transient-error.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
+import { awaitedLater } from './awaited-later.js';
 import type { ChainTimings } from './chain-timings.js';
 import type { GameTableCleanupService, Heartbeat } from './game-table-cleanup.service.js';
 import { nextQualifyingServer, type EnvironmentRecord, type ServerRecord } from './qualifying-servers.js';
@@ -61,7 +62,7 @@ export class EnvironmentCleanupService {
     }
     const environment = await this.deps.models.Environment.findById(link.environmentId).lean<EnvironmentRecord>();
     let previous = position.lastServerId;
-    let upcoming = environment && prefetched(nextQualifyingServer(this.deps.models, environment, previous));
+    let upcoming = environment && awaitedLater(nextQualifyingServer(this.deps.models, environment, previous));
     let previousDoneAt = link.queuedAt?.getTime() ?? null;
     for (;;) {
       const server = await upcoming;
@@ -72,7 +73,7 @@ export class EnvironmentCleanupService {
         return;
       }
       // The next server is looked up while this one is cleaned: the hand-off waits for nothing.
-      upcoming = prefetched(nextQualifyingServer(this.deps.models, environment, server._id));
+      upcoming = awaitedLater(nextQualifyingServer(this.deps.models, environment, server._id));
       const failure = await this.cleanOne(link, run, environment, server, heartbeat, log);
       const moved = await this.deps.progress.serverDone(link.runId, link.environmentId, previous, server._id, failure);
       if (!moved) {
@@ -123,10 +124,4 @@ export class EnvironmentCleanupService {
     const ended = await this.deps.progress.environmentGivenUp(link.runId, link.environmentId, reason);
     if (ended) log.error({ err, failedAttempts }, 'environment chain given up after its retries; recorded on the run');
   }
-}
-
-/** A lookup started ahead of its use: awaited later, and never an unhandled rejection if the link stops first. */
-function prefetched<T>(lookup: Promise<T>): Promise<T> {
-  lookup.catch(() => {});
-  return lookup;
 }
