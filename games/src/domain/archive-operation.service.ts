@@ -177,12 +177,8 @@ export class ArchiveOperationService {
   private async archiveBatch(batch: PreparedBatch, archivedAt: Date, session: ClientSession, nextBatch: BatchSource): Promise<PreparedBatch> {
     if (batch.plain) return this.archivePlainBatch(batch, archivedAt, session, nextBatch);
     const { GameTable, GameTableVersion } = this.deps.models;
-    // Every table gets the same $set, so one updateMany replaces bulkSave's updateOne per table.
-    const written = GameTable.collection.updateMany(
-      { _id: { $in: batch.ids } },
-      { $set: { active: false, archivedAt, updatedAt: new Date() } },
-      { session },
-    );
+    const { filter, update } = archiveChange(batch, archivedAt);
+    const written = GameTable.collection.updateMany(filter, update, { session });
     const next = await whileWriting(written, nextBatch);
     await batch.afterWrite();
     const stored = batch.versions.length > 0
@@ -201,7 +197,7 @@ export class ArchiveOperationService {
     const { GameTable, GameTableVersion } = this.deps.models;
     const versions = namespaceOf(GameTableVersion);
     const writes: ClientWrite[] = [
-      { name: 'updateMany', namespace: namespaceOf(GameTable), filter: { _id: { $in: batch.ids } }, update: { $set: { active: false, archivedAt, updatedAt: new Date() } } },
+      { name: 'updateMany', namespace: namespaceOf(GameTable), ...archiveChange(batch, archivedAt) },
       ...batch.versions.map((version): ClientWrite => ({ name: 'insertOne', namespace: versions, document: toStored(version, 'gameTableId') })),
     ];
     const next = await whileWriting(clientBulkWrite(GameTable.db.getClient(), writes, { session, ordered: true }), nextBatch);
@@ -235,6 +231,11 @@ export class ArchiveOperationService {
     this.deps.logger.info({ operationId: String(operationId), status: existing.status }, 'operation already handled; nothing to do');
     return existing;
   }
+}
+
+/** A batch's change of its tables: every table gets the same $set, so one updateMany replaces bulkSave's updateOne per table. */
+function archiveChange(batch: PreparedBatch, archivedAt: Date) {
+  return { filter: { _id: { $in: batch.ids } }, update: { $set: { active: false, archivedAt, updatedAt: new Date() } } };
 }
 
 /** Runs `prepare` (CPU work) while `written` is on the wire, and returns its result once both are done. */
