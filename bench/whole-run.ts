@@ -197,7 +197,7 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
     const dispatchStages = process.env.BENCH_DIAG ? traceDispatchStages(db(names.rgs)) : undefined;
     if (process.env.BENCH_PROFILE) for (const name of [names.rgs, names.games]) await startProfiling(db(name));
     const txBefore = await serverCounters(conn);
-    const mongodPid = Number((await conn.db!.admin().command({ serverStatus: 1 })).pid);
+    const mongodPid = process.env.BENCH_DIAG ? Number((await conn.db!.admin().command({ serverStatus: 1 })).pid) : 0;
     const cpu = process.env.BENCH_DIAG
       ? sampleCpu({ mongod: () => cpuMsOf(mongodPid), api: () => games.cpuMs(), worker: () => gamesWorker?.cpuMs() ?? 0, rgs: () => rgs.cpuMs() })
       : undefined;
@@ -253,7 +253,9 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       const message = await db(names.games).collection('integrationmessages').findOne({ idempotencyKey: String(worst._id) });
       const full = await db(names.rgs).collection('dispatches').findOne({ _id: worst._id });
       console.log(`    longest PENDING: committed ${since(worst.createdAt)} ms, reached Games ${message ? since(message.createdAt) : '?'} ms, SENT ${since(worst.sentAt)} ms, attempts ${full?.attempts}`);
-      console.log(`    the 8 longest PENDING, by stage (ms since startCleanup: committed → claimed → reached Games → SENT): ${(await dispatchStages!.longest(8, db(names.games))).map((d) => [d.committed, d.claimed, d.reachedGames, d.sent].map((t) => (t === undefined ? '?' : t - requestedAt)).join('→')).join('  ')}`);
+      const { stageP50s, longest } = await dispatchStages!.summary(8, db(names.games));
+      console.log(`    PENDING by stage, p50 (ms): ${stageP50s}`);
+      console.log(`    the 8 longest PENDING, by stage (ms since startCleanup: committed → claimed → reached Games → SENT): ${longest.map((d) => [d.committed, d.claimed, d.reachedGames, d.sent].map((t) => (t === undefined ? '?' : t - requestedAt)).join('→')).join('  ')}`);
     }
 
     // The raw script, same logical work on the identical copy.
@@ -366,7 +368,7 @@ function traceOperationStages(games: Db): { p50s(): Promise<Record<string, numbe
  * by a dispatcher lane (its first `attempts` change), SENT; and when its request reached Games (the
  * message's `createdAt`, the API's clock).
  */
-function traceDispatchStages(rgs: Db): { longest(n: number, games: Db): Promise<Array<{ committed?: number; claimed?: number; reachedGames?: number; sent?: number }>> } {
+function traceDispatchStages(rgs: Db): { summary(n: number, games: Db): Promise<{ stageP50s: string; longest: Array<{ committed?: number; claimed?: number; reachedGames?: number; sent?: number }> }> } {
   const at = new Map<string, { committed?: number; claimed?: number; sent?: number }>();
   const entry = (id: string) => at.get(id) ?? at.set(id, {}).get(id)!;
   const stream = rgs.watch([{ $match: { 'ns.coll': 'dispatches', operationType: { $in: ['insert', 'update'] } } }]);
@@ -378,16 +380,16 @@ function traceDispatchStages(rgs: Db): { longest(n: number, games: Db): Promise<
     else if (change.updateDescription?.updatedFields?.status === 'SENT') entry(id).sent = wall;
   });
   return {
-    async longest(n, games) {
+    async summary(n, games) {
       await stream.close();
       const messages = await games.collection('integrationmessages').find({}, { projection: { createdAt: 1, idempotencyKey: 1 } }).toArray();
       const reached = new Map(messages.map((m) => [String(m.idempotencyKey), m.createdAt.getTime() as number]));
       const all = [...at.entries()].filter(([, e]) => e.committed && e.sent && e.claimed).map(([id, e]) => ({ ...e, reachedGames: reached.get(id) }));
       const p50 = (f: (e: (typeof all)[number]) => number) => median(all.filter((e) => e.reachedGames).map(f));
-      console.log(
-        `    PENDING by stage, p50 (ms): committed→claimed ${p50((e) => e.claimed! - e.committed!)}, claimed→reached Games ${p50((e) => e.reachedGames! - e.claimed!)}, reached Games→SENT ${p50((e) => e.sent! - e.reachedGames!)}`,
-      );
-      return all.sort((a, b) => b.sent! - b.committed! - (a.sent! - a.committed!)).slice(0, n);
+      return {
+        stageP50s: `committed→claimed ${p50((e) => e.claimed! - e.committed!)}, claimed→reached Games ${p50((e) => e.reachedGames! - e.claimed!)}, reached Games→SENT ${p50((e) => e.sent! - e.reachedGames!)}`,
+        longest: all.sort((a, b) => b.sent! - b.committed! - (a.sent! - a.committed!)).slice(0, n),
+      };
     },
   };
 }
