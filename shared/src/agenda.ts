@@ -3,7 +3,8 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import { DEFAULT_SHUTDOWN_DRAIN_MS } from './config.js';
-import { JobHeartbeats, heartbeatsOf } from './job-heartbeat.js';
+import { overlapRunStartWrites, type RunStartWrites } from './agenda-run-start.js';
+import { AGENDA_JOBS_COLLECTION, JobHeartbeats, heartbeatsOf } from './job-heartbeat.js';
 import { instrumentAgendaJobs } from './metrics/agenda-metrics.js';
 import { JobNotificationChannel } from './job-notification-channel.js';
 import { stalledJobsGauge } from './stalled-jobs.js';
@@ -60,6 +61,7 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
   });
   await agenda.ready;
   skipFinalSaveOfRemovedJobs(agenda);
+  runStartWrites.set(agenda, overlapRunStartWrites(agenda, options.db.collection(AGENDA_JOBS_COLLECTION), options.logger));
   releaseLocksWithoutRejecting(agenda, options.logger);
   JobHeartbeats.attach(agenda, options.db, options.logger);
   agenda.on('error', (err) => options.logger.error({ err }, 'agenda error'));
@@ -73,6 +75,9 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
   });
   return agenda;
 }
+
+/** Each Agenda's run-start writes (agenda-run-start.ts): created with it, told by its processor which jobs are about to run. */
+const runStartWrites = new WeakMap<Agenda, RunStartWrites>();
 
 /** What Agenda's end of a run (`Job.run`, agenda/dist/Job.js) passes to its backend's save. */
 interface SavedJobState {
@@ -140,7 +145,8 @@ const jobProcessorOf = (agenda: Agenda) => (agenda as unknown as { jobProcessor?
  * it finds, one round trip each, and one more that finds none, and only then starts the first:
  * a burst of 8 Games operations waited 125 ms (p50 at 100,000 tables) between lock and start. Now
  * each locked job goes to the processing loop at once, which still respects every concurrency
- * limit and refuses to start anything once shutdown began (`stopTakingJobs`).
+ * limit and refuses to start anything once shutdown began (`stopTakingJobs`), and its handler
+ * starts without waiting for the save of its start (agenda-run-start.ts).
  *
  * A job defined with a `lockLimit` leaves the other due jobs of its name unlocked, free for other
  * processes, instead of holding them in a local queue where their locks expire unrenewed; when one
@@ -164,7 +170,9 @@ export async function startAgenda(agenda: Agenda): Promise<void> {
   // when it fails: processing only a job that can run now never turns that into a loop.
   const canRunNow = (name: string) =>
     processor.runningJobs.length < processor.maxConcurrency && (processor.jobStatus[name]?.running ?? 0) < (agenda.definitions[name]?.concurrency || Infinity);
+  const starts = runStartWrites.get(agenda);
   processor.enqueueJob = (job) => {
+    starts?.expect(job.attrs);
     enqueue(job);
     if (canRunNow(job.attrs.name)) queueMicrotask(() => processor.jobProcessing().catch(fail));
   };
@@ -236,6 +244,8 @@ export async function handOverJobs(agenda: Agenda, taken: TakenJobs, logger: Log
   }
   const ids = taken.lockedIds();
   if (ids.length === 0) return;
+  // A run's start landing after the release would write `nextRunAt: null` over "due now".
+  await runStartWrites.get(agenda)?.settled();
   const released = await heartbeatsOf(agenda).releaseHeld(ids, agenda.attrs.name ?? '');
   logger.info({ released }, 'released the jobs this process held');
 }

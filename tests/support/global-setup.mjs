@@ -35,7 +35,9 @@ export default async function globalSetup() {
       storageEngine: 'wiredTiger',
       // A transaction whose client was killed holds its locks until this limit (default 60 s);
       // the fault tests kill workers mid-transaction and should not wait a minute for it.
-      args: ['--setParameter', 'transactionLifetimeLimitSeconds=5'],
+      // Test commands: MongoDB's fail points, which hold a command back for a test (the MongoDB
+      // drivers test themselves the same way); a server given in TEST_MONGODB_URI needs them too.
+      args: ['--setParameter', 'transactionLifetimeLimitSeconds=5', '--setParameter', 'enableTestCommands=1'],
     },
   });
   await replSet.waitUntilRunning();
