@@ -24,7 +24,10 @@ export async function connectMongo(uri: string, logger: Logger, options: { appNa
     autoIndex: false,
     autoCreate: false,
   });
-  conn.on('disconnected', () => logger.warn('MongoDB disconnected'));
+  // `disconnecting` comes only from our own close() (shutdown): that end is expected, not a warning.
+  let closing = false;
+  conn.on('disconnecting', () => (closing = true));
+  conn.on('disconnected', () => (closing ? logger.info('MongoDB connection closed') : logger.warn('MongoDB disconnected')));
   conn.on('reconnected', () => logger.info('MongoDB reconnected'));
   await conn.asPromise();
   const { version } = await conn.db!.admin().command({ buildInfo: 1 });
