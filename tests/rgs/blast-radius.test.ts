@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import { CLEANUP_KICKOFF_JOB } from '../../rgs/src/entry-points/jobs/cleanup-kickoff.job.js';
 import { CLEANUP_RUN_EVENT_JOB } from '../../rgs/src/entry-points/jobs/cleanup-run-event.job.js';
 import { eventually } from '../support/eventually.js';
-import { captureLogger } from './support/capture-logger.js';
+import { capturedLogger } from '../support/captured-logs.js';
 import { RecordingGamesClient } from './support/recording-games-client.js';
 import { startTestRgs, type TestRgs } from './support/rgs-app.js';
 import { APPROVE_RUN, CANCEL_RUN, CLEANUP_PLAN, isAwaitingApproval, isCompleted, startCleanup, waitForRun } from './support/runs.js';
@@ -12,7 +12,7 @@ import { seedEnvironment, seedServer, seedTables } from './support/seed.js';
 describe('the blast-radius limit (CLEANUP_MAX_SHARE=0.75)', () => {
   let rgs: TestRgs;
   const games = new RecordingGamesClient();
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = capturedLogger();
   beforeAll(async () => {
     rgs = await startTestRgs({ gamesClient: games, logger, env: { CLEANUP_MAX_SHARE: '0.75' } });
   });

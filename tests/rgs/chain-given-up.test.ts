@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MongoNetworkError } from 'mongodb';
 import type { Schema } from 'mongoose';
 import type { SchemaPlugin } from '../../rgs/src/data-access/game-table.model.js';
-import { capturedLogger } from './support/captured-logs.js';
+import { capturedLogger } from '../support/captured-logs.js';
 import { RecordingGamesClient } from './support/recording-games-client.js';
 import { startTestRgs, type TestRgs } from './support/rgs-app.js';
 import { isCompleted, startCleanup, waitForRun } from './support/runs.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'agenda';
 import { CLEANUP_ENVIRONMENT_JOB } from '../../rgs/src/entry-points/jobs/environment-cleanup.job.js';
 import { eventually } from '../support/eventually.js';
-import { capturedLogger } from './support/captured-logs.js';
+import { capturedLogger } from '../support/captured-logs.js';
 import { failingServersPlugin } from './support/failing-servers.js';
 import { RecordingGamesClient } from './support/recording-games-client.js';
 import { startTestRgs, type TestRgs } from './support/rgs-app.js';

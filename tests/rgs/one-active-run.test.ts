@@ -3,7 +3,7 @@ import { CLEANUP_KICKOFF_JOB } from '../../rgs/src/entry-points/jobs/cleanup-kic
 import { CLEANUP_RUN_EVENT_JOB } from '../../rgs/src/entry-points/jobs/cleanup-run-event.job.js';
 import { RunStatus } from '../../rgs/src/domain/statuses.js';
 import { eventually } from '../support/eventually.js';
-import { captureLogger } from './support/capture-logger.js';
+import { capturedLogger } from '../support/captured-logs.js';
 import { RecordingGamesClient } from './support/recording-games-client.js';
 import { startTestRgs, type TestRgs } from './support/rgs-app.js';
 import { CANCEL_RUN, isAwaitingApproval, START_CLEANUP, startCleanup, waitForRun } from './support/runs.js';
@@ -11,7 +11,7 @@ import { seedEnvironment, seedServer, seedTables } from './support/seed.js';
 
 describe('one active run at a time', () => {
   let rgs: TestRgs;
-  const { logger, lines } = captureLogger();
+  const { logger, lines } = capturedLogger();
   beforeAll(async () => {
     rgs = await startTestRgs({ gamesClient: new RecordingGamesClient(), logger, env: { CLEANUP_MAX_SHARE: '0.75' } });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { MongoClient, ObjectId } from 'mongodb';
 import { createAgenda } from '../../shared/src/agenda.js';
-import { captureLogger } from '../rgs/support/capture-logger.js';
+import { capturedLogger } from '../support/captured-logs.js';
 import { freshDatabaseUri } from '../support/mongo.js';
 
 /** What Agenda calls, without awaiting, to give back a lock it will not use (JobProcessor). */
@@ -11,7 +11,7 @@ describe('a job lock Agenda gives back while MongoDB is unreachable', () => {
   it('When the release fails, then it is logged and never rejects (an unhandled rejection would end the process)', async () => {
     // Arrange: an Agenda whose connection is gone, as during a failover
     const client = await MongoClient.connect(freshDatabaseUri('agenda_lock_release'));
-    const { logger, lines } = captureLogger();
+    const { logger, lines } = capturedLogger();
     const agenda = await createAgenda({ db: client.db(), name: 'releaser', processEveryMs: 60_000, defaultLockLifetimeMs: 5_000, logger });
     await client.close();
     const jobId = new ObjectId();

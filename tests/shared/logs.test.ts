@@ -4,7 +4,7 @@ import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';
 import { startTestGames, TEST_GAMES_TOKEN } from '../support/games-app.js';
 import { useStarted } from '../support/use-started.js';
-import { capturedLogger } from '../rgs/support/captured-logs.js';
+import { capturedLogger } from '../support/captured-logs.js';
 import { startTestRgs } from '../rgs/support/rgs-app.js';
 import { allSent, startCleanup, waitForRun } from '../rgs/support/runs.js';
 import { seedEnvironment, seedServer, seedTables } from '../rgs/support/seed.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { MongoClient } from 'mongodb';
 import { connectMongo } from '../../shared/src/mongo/connect.js';
-import { capturedLogger } from '../rgs/support/captured-logs.js';
+import { capturedLogger } from '../support/captured-logs.js';
 import { eventually } from '../support/eventually.js';
 import { freshDatabaseUri } from '../support/mongo.js';
 

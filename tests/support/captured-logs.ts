@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { Logger } from '../../../shared/src/logger.js';
+import type { Logger } from '../../shared/src/logger.js';
 
 /** A logger that keeps every line as an object, for asserting what an operator would see. */
 export function capturedLogger(): { logger: Logger; lines: Array<Record<string, any>> } {
@@ -11,5 +11,5 @@ export function capturedLogger(): { logger: Logger; lines: Array<Record<string, 
       done();
     },
   });
-  return { logger: pino({ level: 'info', base: { service: 'rgs' } }, stream), lines };
+  return { logger: pino({ level: 'info' }, stream), lines };
 }
