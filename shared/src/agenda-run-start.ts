@@ -1,16 +1,7 @@
 import type { Agenda } from 'agenda';
 import { ObjectId, type Collection } from 'mongodb';
+import { backendOf, type SavedJobState } from './agenda-backend.js';
 import type { Logger } from './logger.js';
-
-/** The attributes Agenda's `Job.run` (agenda/dist/Job.js) has set when it saves a run's start. */
-interface StartedJobState {
-  _id?: unknown;
-  name: string;
-  lastRunAt?: Date | null;
-  nextRunAt?: Date | null;
-}
-
-type SaveJobState = (attrs: StartedJobState, options?: { lastModifiedBy?: string }) => Promise<unknown>;
 
 /** What the job processor and the shutdown sequence tell the run-start writes. */
 export interface RunStartWrites {
@@ -40,10 +31,10 @@ export function overlapRunStartWrites(agenda: Agenda, jobs: Collection, logger: 
   const expected = new WeakSet<object>();
   const landing = new WeakMap<object, Promise<void>>();
   const inFlight = new Set<Promise<void>>();
-  const backend = (agenda as unknown as { db: { saveJobState: SaveJobState } }).db;
+  const backend = backendOf(agenda);
   const save = backend.saveJobState.bind(backend);
 
-  const writeStart = (attrs: StartedJobState, lastModifiedBy: string | undefined): Promise<void> => {
+  const writeStart = (attrs: SavedJobState, lastModifiedBy: string | undefined): Promise<void> => {
     const write = jobs
       .updateOne(
         { _id: new ObjectId(String(attrs._id)), name: attrs.name },

@@ -3,6 +3,7 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import { DEFAULT_SHUTDOWN_DRAIN_MS } from './config.js';
+import { backendOf } from './agenda-backend.js';
 import { overlapRunStartWrites, type RunStartWrites } from './agenda-run-start.js';
 import { AGENDA_JOBS_COLLECTION, JobHeartbeats, heartbeatsOf } from './job-heartbeat.js';
 import { instrumentAgendaJobs } from './metrics/agenda-metrics.js';
@@ -79,13 +80,6 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
 /** Each Agenda's run-start writes (agenda-run-start.ts): created with it, told by its processor which jobs are about to run. */
 const runStartWrites = new WeakMap<Agenda, RunStartWrites>();
 
-/** What Agenda's end of a run (`Job.run`, agenda/dist/Job.js) passes to its backend's save. */
-interface SavedJobState {
-  name: string;
-  nextRunAt?: Date | null;
-  lockedAt?: Date | null;
-}
-
 /**
  * A one-off job that succeeded is removed (`removeOnComplete`) right after Agenda's final save of
  * it, which only unlocks it: a round trip more before the process's slot frees (a Games operation
@@ -100,7 +94,7 @@ function skipFinalSaveOfRemovedJobs(agenda: Agenda): void {
   const succeeded = new WeakSet<object>();
   // Emitted by `Job.run` after the handler returned and before its final save.
   agenda.on('success', (job: { attrs: object }) => succeeded.add(job.attrs));
-  const backend = (agenda as unknown as { db: { saveJobState(attrs: SavedJobState, options?: unknown): Promise<unknown> } }).db;
+  const backend = backendOf(agenda);
   const save = backend.saveJobState.bind(backend);
   backend.saveJobState = async (attrs, options) => {
     const removes = (agenda.definitions[attrs.name] as { removeOnComplete?: boolean } | undefined)?.removeOnComplete ?? agenda.attrs.removeOnComplete;
@@ -117,7 +111,7 @@ function skipFinalSaveOfRemovedJobs(agenda: Agenda): void {
  * failed release is logged instead; the lock then expires after its lifetime and a worker takes the job.
  */
 function releaseLocksWithoutRejecting(agenda: Agenda, logger: Logger): void {
-  const backend = (agenda as unknown as { db: { unlockJob(attrs: { _id?: unknown; name: string }): Promise<void> } }).db;
+  const backend = backendOf(agenda);
   const unlock = backend.unlockJob.bind(backend);
   backend.unlockJob = (attrs) =>
     unlock(attrs).catch((err: unknown) => logger.warn({ err, job: attrs.name, jobId: String(attrs._id) }, 'could not release a job lock; it expires after its lifetime'));

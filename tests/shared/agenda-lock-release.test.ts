@@ -1,11 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { MongoClient, ObjectId } from 'mongodb';
 import { createAgenda } from '../../shared/src/agenda.js';
+import { backendOf } from '../../shared/src/agenda-backend.js';
 import { capturedLogger } from '../support/captured-logs.js';
 import { freshDatabaseUri } from '../support/mongo.js';
-
-/** What Agenda calls, without awaiting, to give back a lock it will not use (JobProcessor). */
-type Backend = { unlockJob(attrs: { _id: ObjectId; name: string }): Promise<void> };
 
 describe('a job lock Agenda gives back while MongoDB is unreachable', () => {
   it('When the release fails, then it is logged and never rejects (an unhandled rejection would end the process)', async () => {
@@ -17,7 +15,7 @@ describe('a job lock Agenda gives back while MongoDB is unreachable', () => {
     const jobId = new ObjectId();
 
     // Act
-    const released = (agenda as unknown as { db: Backend }).db.unlockJob({ _id: jobId, name: 'cleanup-environment' });
+    const released = backendOf(agenda).unlockJob({ _id: jobId, name: 'cleanup-environment' });
 
     // Assert
     await expect(released).resolves.toBeUndefined();
