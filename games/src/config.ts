@@ -14,11 +14,14 @@ import {
 } from '../../shared/src/config.js';
 import { MAX_IDS_PER_REQUEST } from './domain/cleanup-action.js';
 import { DEVELOPMENT_SECRETS } from '../../shared/src/secret-policy.js';
+import { GAMES_DEVELOPMENT_PRINCIPALS, GAMES_ROLES } from './access.js';
 
 const gamesEnvSchema = baseEnvSchema.extend({
   GAMES_MONGODB_URI: mongoUri,
   GAMES_PORT: port(4001),
   GAMES_API_TOKEN: optionalString,
+  /** Games's principals: a JSON array of {"name", "roles", "key" | "keys", "perMinute"?}. */
+  GAMES_API_KEYS: optionalString,
   CLEANUP_BATCH_SIZE: positiveInt(100),
   CLEANUP_BATCH_PAUSE_MS: nonNegativeInt(500),
   /** The worker's lock lifetime; unset: JOB_LOCK_LIFETIME_MS. Renewed on a timer while it works. */
@@ -64,7 +67,11 @@ export function loadGamesConfig(env: NodeJS.ProcessEnv): GamesConfig {
     ...resolveServiceConfig(parsed, {
       mongoUri: parsed.GAMES_MONGODB_URI,
       port: parsed.GAMES_PORT,
-      token: { name: 'GAMES_API_TOKEN', value: parsed.GAMES_API_TOKEN, developmentDefault: GAMES_DEV_TOKEN },
+      credentials: {
+        roles: GAMES_ROLES,
+        keys: { variable: 'GAMES_API_KEYS', value: parsed.GAMES_API_KEYS, development: GAMES_DEVELOPMENT_PRINCIPALS },
+        token: { variable: 'GAMES_API_TOKEN', value: parsed.GAMES_API_TOKEN, developmentDefault: GAMES_DEV_TOKEN },
+      },
     }),
     cleanup: {
       batchSize: parsed.CLEANUP_BATCH_SIZE,

@@ -4,6 +4,7 @@ import { createAgenda, startAgenda } from '../../shared/src/agenda.js';
 import { JobsInTransaction } from '../../shared/src/job-in-transaction.js';
 import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
+import { GAMES_ACCESS } from './access.js';
 import { AbandonedTransactions } from '../../shared/src/mongo/abandoned-transactions.js';
 import { connectMongo, ensureCollections, processAppName } from '../../shared/src/mongo/connect.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
@@ -84,7 +85,7 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     const queries = new OperationQueries(models, workerJobStalled);
     const schema = await buildGamesSchema({ cleanupRequests, queries, purger, restorer });
     const service = await serveService(
-      { name: 'games', schema, conn, agenda, logger, playgroundTabs: PLAYGROUND_TABS, metrics: metrics.registry, requestLoaders: gamesLoaders(queries) },
+      { name: 'games', schema, conn, agenda, logger, accessPolicy: GAMES_ACCESS, playgroundTabs: PLAYGROUND_TABS, metrics: metrics.registry, requestLoaders: gamesLoaders(queries) },
       config,
     );
     return { url: service.url, conn, models, agenda, stop: service.stop };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   baseEnvSchema,
   mongoUri,
+  optionalFlag,
   optionalString,
   nonNegativeInt,
   parseConfig,
@@ -13,7 +14,7 @@ import {
   type ServiceConfig,
 } from '../../shared/src/config.js';
 import { DEVELOPMENT_SECRETS } from '../../shared/src/secret-policy.js';
-import { GAMES_DEV_TOKEN } from '../../games/src/config.js';
+import { RGS_DEVELOPMENT_PRINCIPALS, RGS_ROLES } from './access.js';
 
 const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
 
@@ -34,6 +35,10 @@ const rgsEnvSchema = baseEnvSchema.extend({
   RGS_MONGODB_URI: mongoUri,
   RGS_PORT: port(4000),
   RGS_API_TOKEN: optionalString,
+  /** RGS's principals: a JSON array of {"name", "roles", "key" | "keys", "perMinute"?}. */
+  RGS_API_KEYS: optionalString,
+  /** Whether the principal that started a run may approve it; unset: true in development, false in production. */
+  ALLOW_SELF_APPROVAL: optionalFlag,
   GAMES_URL: z.preprocess(emptyAsUnset, z.string().url().default('http://localhost:4001')),
   GAMES_API_TOKEN: optionalString,
   /** A cron expression for the kickoff; unset means runs start only through `startCleanup`. */
@@ -93,6 +98,8 @@ export interface RgsConfig extends ServiceConfig {
     chainMaxRetries: number;
     /** How long one chain link goes on to the next server itself before queueing the next link (default 60 000 ms; 0: one link per server). */
     chainLinkMs: number;
+    /** Two-person approval is off: the principal that started a run may approve it (ALLOW_SELF_APPROVAL). */
+    allowSelfApproval: boolean;
   };
   dispatch: DispatchSettings;
 }
@@ -106,11 +113,16 @@ export function loadRgsConfig(env: NodeJS.ProcessEnv): RgsConfig {
     ...resolveServiceConfig(parsed, {
       mongoUri: parsed.RGS_MONGODB_URI,
       port: parsed.RGS_PORT,
-      token: { name: 'RGS_API_TOKEN', value: parsed.RGS_API_TOKEN, developmentDefault: RGS_DEV_TOKEN },
+      credentials: {
+        roles: RGS_ROLES,
+        keys: { variable: 'RGS_API_KEYS', value: parsed.RGS_API_KEYS, development: RGS_DEVELOPMENT_PRINCIPALS },
+        token: { variable: 'RGS_API_TOKEN', value: parsed.RGS_API_TOKEN, developmentDefault: RGS_DEV_TOKEN },
+      },
     }),
     games: {
       url: parsed.GAMES_URL,
-      apiToken: resolveSecret('GAMES_API_TOKEN', parsed.GAMES_API_TOKEN, parsed.NODE_ENV, GAMES_DEV_TOKEN),
+      // In development, the key of Games's development principal `rgs` (cleanup + viewer): least privilege from the start.
+      apiToken: resolveSecret('GAMES_API_TOKEN', parsed.GAMES_API_TOKEN, parsed.NODE_ENV, DEVELOPMENT_SECRETS.gamesRgsKey),
     },
     cleanup: {
       cron: parsed.CLEANUP_CRON,
@@ -119,6 +131,7 @@ export function loadRgsConfig(env: NodeJS.ProcessEnv): RgsConfig {
       maxShare: parsed.CLEANUP_MAX_SHARE,
       chainMaxRetries: parsed.CLEANUP_CHAIN_MAX_RETRIES,
       chainLinkMs: parsed.CLEANUP_CHAIN_LINK_MS,
+      allowSelfApproval: parsed.ALLOW_SELF_APPROVAL ?? parsed.NODE_ENV !== 'production',
     },
     dispatch: {
       maxAttempts: parsed.DISPATCH_MAX_ATTEMPTS,

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { createAgenda, startAgenda } from '../../shared/src/agenda.js';
 import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
+import { RGS_ACCESS } from './access.js';
 import { AbandonedTransactions } from '../../shared/src/mongo/abandoned-transactions.js';
 import { connectMongo, ensureCollections, processAppName } from '../../shared/src/mongo/connect.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
@@ -101,7 +102,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
       maxShare,
       clock: options.clock,
     });
-    const approvals = new CleanupApprovalService({ progress, kickoffScheduler, audit });
+    const approvals = new CleanupApprovalService({ progress, kickoffScheduler, audit, allowSelfApproval: config.cleanup.allowSelfApproval });
 
     const lockLifetimeMs = config.jobLockLifetimeMs;
     defineCleanupKickoffJob(agenda, { kickoff, lockLifetimeMs });
@@ -117,7 +118,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     const queries = new RgsQueries(models, runJobStalled);
     const schema = await buildRgsSchema({ kickoff, approvals, planner, queries, retries });
     const service = await serveService(
-      { name: 'rgs', schema, conn, agenda, logger, playgroundTabs: PLAYGROUND_TABS, metrics, requestLoaders: rgsLoaders(queries) },
+      { name: 'rgs', schema, conn, agenda, logger, accessPolicy: RGS_ACCESS, playgroundTabs: PLAYGROUND_TABS, metrics, requestLoaders: rgsLoaders(queries) },
       config,
     );
     logger.info({ games: config.games.url, cleanupCron: config.cleanup.cron ?? 'off', maxShare }, 'rgs cleanup settings');

@@ -31,7 +31,8 @@ export async function purgeCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
     return EXIT.USAGE;
   }
   return runPurge(command, {
-    api: createPurgeApi({ url: config.gamesUrl, apiToken: config.apiToken }),
+    api: createPurgeApi({ url: config.gamesUrl, apiKey: config.apiKey }),
+    keyVariable: config.keyVariable,
     out: io.stdout,
     confirm: terminalConfirm(io.stdin, io.stdout),
     progress: io.stdout.isTTY ? (_operations, tables) => barProgress(io.stdout, tables) : undefined,

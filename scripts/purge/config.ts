@@ -1,23 +1,35 @@
 import { z } from 'zod';
 import { baseEnvSchema, optionalString, parseConfig, resolveSecret } from '../../shared/src/config.js';
-import { GAMES_DEV_TOKEN } from '../../games/src/config.js';
+import { DEVELOPMENT_SECRETS } from '../../shared/src/secret-policy.js';
 
 const purgeEnvSchema = baseEnvSchema.pick({ NODE_ENV: true }).extend({
   /** Base URL of the Games API (without /graphql). */
   GAMES_URL: z.preprocess((value) => (value === '' ? undefined : value), z.string().url().default('http://localhost:4001')),
+  /** The purge operator's own Games key (a principal holding `purger`). */
+  PURGE_API_KEY: optionalString,
+  /** Read only when PURGE_API_KEY is unset, so a setup from before principals keeps working. */
   GAMES_API_TOKEN: optionalString,
 });
 
 export interface PurgeCliConfig {
   gamesUrl: string;
-  apiToken: string;
+  apiKey: string;
+  /** The variable the key came from, for messages. */
+  keyVariable: 'PURGE_API_KEY' | 'GAMES_API_TOKEN';
 }
 
-/** The CLI's settings from the environment; in development the token defaults to Games' own default. */
+/**
+ * The CLI's settings from the environment. The key is the operator's own (PURGE_API_KEY), never
+ * RGS's; in development it defaults to the key of Games's development principal `purger`.
+ */
 export function loadPurgeCliConfig(env: NodeJS.ProcessEnv): PurgeCliConfig {
   const parsed = parseConfig(purgeEnvSchema, env);
+  if (parsed.PURGE_API_KEY === undefined && parsed.GAMES_API_TOKEN !== undefined) {
+    return { gamesUrl: parsed.GAMES_URL, apiKey: resolveSecret('GAMES_API_TOKEN', parsed.GAMES_API_TOKEN, parsed.NODE_ENV, '').value, keyVariable: 'GAMES_API_TOKEN' };
+  }
   return {
     gamesUrl: parsed.GAMES_URL,
-    apiToken: resolveSecret('GAMES_API_TOKEN', parsed.GAMES_API_TOKEN, parsed.NODE_ENV, GAMES_DEV_TOKEN).value,
+    apiKey: resolveSecret('PURGE_API_KEY', parsed.PURGE_API_KEY, parsed.NODE_ENV, DEVELOPMENT_SECRETS.gamesPurgerKey).value,
+    keyVariable: 'PURGE_API_KEY',
   };
 }

@@ -1,6 +1,8 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import {
   DeferredDeleteOperationsDocument,
+  MeDocument,
+  type MeQuery,
   OperationToPurgeDocument,
   PurgeArchivedDocument,
   type PurgeArchivedMutation,
@@ -9,9 +11,12 @@ import {
 
 export type PurgeCandidate = PurgeCandidateFragment;
 export type PurgeOutcome = PurgeArchivedMutation['purgeArchived'];
+export type PurgePrincipal = MeQuery['me'];
 
 /** The calls the purge command makes to Games. */
 export interface PurgeApi {
+  /** Who the key acts as on Games, and its roles. */
+  me(): Promise<PurgePrincipal>;
   operation(id: string): Promise<PurgeCandidate | null>;
   /** Every DEFERRED DELETE operation, newest first. */
   deferredDeleteOperations(): Promise<PurgeCandidate[]>;
@@ -22,9 +27,9 @@ export interface PurgeApi {
 const PAGE_SIZE = 200;
 
 /** The Games API over HTTP with the typed documents generated from graphql/operations/games. */
-export function createPurgeApi(options: { url: string; apiToken: string }): PurgeApi {
+export function createPurgeApi(options: { url: string; apiKey: string }): PurgeApi {
   const client = new GraphQLClient(`${options.url.replace(/\/$/, '')}/graphql`, {
-    headers: { authorization: `Bearer ${options.apiToken}` },
+    headers: { authorization: `Bearer ${options.apiKey}` },
   });
   const call = async <T>(request: () => Promise<T>): Promise<T> => {
     try {
@@ -34,6 +39,7 @@ export function createPurgeApi(options: { url: string; apiToken: string }): Purg
     }
   };
   return {
+    me: () => call(async () => (await client.request(MeDocument)).me),
     operation: (id) => call(async () => (await client.request(OperationToPurgeDocument, { id })).operation),
     deferredDeleteOperations: () =>
       call(async () => {

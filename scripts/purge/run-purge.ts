@@ -14,8 +14,13 @@ export const EXIT = {
   USAGE: 2,
 } as const;
 
+/** The role Games requires for purgeArchived. */
+const PURGER_ROLE = 'purger';
+
 export interface PurgeRunDeps {
   api: PurgeApi;
+  /** Where the key came from, for the message when it may not purge (default PURGE_API_KEY). */
+  keyVariable?: string;
   /** Where progress, the plan and the summary go (stdout). */
   out: { write(text: string): unknown };
   confirm: Confirm;
@@ -46,6 +51,12 @@ export async function runPurge(command: PurgeCommand, deps: PurgeRunDeps): Promi
   const print = (line = '') => deps.out.write(`${line}\n`);
   let selected: Selected[];
   try {
+    const principal = await deps.api.me();
+    print(`Acting as ${principal.name} (roles: ${principal.roles.join(', ') || 'none'})`);
+    if (!command.dryRun && !principal.roles.includes(PURGER_ROLE)) {
+      print(`error: ${principal.name} may not purge: purgeArchived needs the role "${PURGER_ROLE}". Set ${deps.keyVariable ?? 'PURGE_API_KEY'} to the key of a principal holding it.`);
+      return EXIT.USAGE;
+    }
     selected = await select(command, deps);
   } catch (err) {
     print(`error: ${err instanceof Error ? err.message : String(err)}`);

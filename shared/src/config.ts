@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { DEVELOPMENT_SECRETS, secretProblem } from './secret-policy.js';
+import { resolveAuth, type DashCredentials, type DevelopmentPrincipal, type ServiceCredentials } from './auth/auth-config.js';
+import type { AuthSettings } from './auth/authenticator.js';
+import { ConfigError } from './config-error.js';
+import type { Secret } from './secret-policy.js';
+
+export { ConfigError };
+export { resolveSecret, type Secret } from './secret-policy.js';
+export type { DashCredentials };
 
 /**
  * Configuration is read from the environment once, at start-up, by `parseConfig`. Each service
  * composes its own schema from the pieces below; nothing else in the code base reads `process.env`.
  */
-
-export class ConfigError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /** An empty variable counts as unset, so `FOO=` in a .env file falls back to the default. */
 export const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
@@ -47,8 +47,21 @@ export const baseEnvSchema = z.object({
     emptyAsUnset,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  /** The Agendash login of one admin principal (every role); unset in production: only API-key principals log in. */
   DASH_USER: optionalString,
   DASH_PASSWORD: optionalString,
+  /** JWT (OIDC): the identity provider's JWKS, and the issuer and audience its tokens must carry. All three or none. */
+  AUTH_JWKS_URL: z.preprocess(emptyAsUnset, z.string().url().optional()),
+  AUTH_ISSUER: optionalString,
+  AUTH_AUDIENCE: optionalString,
+  /** The JWT claim holding the principal's roles (an array, or a space-separated string). */
+  AUTH_ROLES_CLAIM: z.preprocess(emptyAsUnset, z.string().default('roles')),
+  /** The JWT claim naming the principal. */
+  AUTH_NAME_CLAIM: z.preprocess(emptyAsUnset, z.string().default('sub')),
+  /** Failed authentications a client address may make per minute before it is refused for the rest of it. */
+  AUTH_FAILURES_PER_MINUTE: positiveInt(30),
+  /** Requests a principal may make per minute (a key entry's `perMinute` overrides it), shared by every process. */
+  REQUESTS_PER_MINUTE: positiveInt(6_000),
   /** Unset: GET /metrics is open; set: a scraper sends `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: optionalString,
   /** Where the embedded mongod keeps its data when no URI is configured. */
@@ -104,41 +117,6 @@ export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.Proce
   throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`));
 }
 
-/** A secret that has a printed development default but must be set explicitly in production. */
-export interface Secret {
-  value: string;
-  /** True when the value is the development default, so start-up can print it. */
-  isDefault: boolean;
-}
-
-export function resolveSecret(
-  name: string,
-  value: string | undefined,
-  nodeEnv: BaseEnv['NODE_ENV'],
-  developmentDefault: string,
-): Secret {
-  if (value !== undefined) {
-    const problem = secretProblem(value, nodeEnv === 'production');
-    if (problem) throw new ConfigError([`${name}: ${problem}`]);
-    return { value, isDefault: false };
-  }
-  if (nodeEnv === 'production') throw new ConfigError([`${name}: required when NODE_ENV=production`]);
-  return { value: developmentDefault, isDefault: true };
-}
-
-/** Credentials for the Agendash UI at /dash. */
-export interface DashCredentials {
-  user: string;
-  password: Secret;
-}
-
-function resolveDashCredentials(env: BaseEnv): DashCredentials {
-  return {
-    user: env.DASH_USER ?? 'admin',
-    password: resolveSecret('DASH_PASSWORD', env.DASH_PASSWORD, env.NODE_ENV, DEVELOPMENT_SECRETS.dashPassword),
-  };
-}
-
 /** How to run the embedded MongoDB when a service has no URI. */
 export interface EmbeddedSettings {
   binary: string | undefined;
@@ -161,8 +139,14 @@ export interface ServiceConfig {
   trustProxy: boolean | number | string | undefined;
   /** What a production deployment exposes besides the API; both default to off in production. */
   exposure: { graphiql: boolean; introspection: boolean };
-  apiToken: Secret;
-  dash: DashCredentials;
+  /** Who may call the service: API-key principals, JWTs, the Agendash login, and the rate limits. */
+  auth: AuthSettings;
+  /** The legacy single token (the principal `admin`); undefined when unset in production. */
+  apiToken: Secret | undefined;
+  /** The DASH_USER/DASH_PASSWORD login of Agendash; undefined when DASH_PASSWORD is unset in production. */
+  dash: DashCredentials | undefined;
+  /** The principals made for development, with their public keys (the banner lists them). */
+  developmentPrincipals: readonly DevelopmentPrincipal[];
   /** The bearer token `GET /metrics` requires; undefined: /metrics is open. */
   metricsToken: string | undefined;
   agendaProcessEveryMs: number;
@@ -181,9 +165,10 @@ export interface ServiceConfig {
 /** Builds the common part of a service's config from the parsed environment and its own variables. */
 export function resolveServiceConfig(
   env: BaseEnv,
-  own: { mongoUri: string | undefined; port: number; token: { name: string; value: string | undefined; developmentDefault: string } },
+  own: { mongoUri: string | undefined; port: number; credentials: ServiceCredentials },
 ): ServiceConfig {
   return {
+    ...resolveAuth(env, own.credentials),
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
     mongoUri: own.mongoUri,
@@ -194,8 +179,6 @@ export function resolveServiceConfig(
       graphiql: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
       introspection: env.INTROSPECTION_ENABLED ?? env.NODE_ENV !== 'production',
     },
-    apiToken: resolveSecret(own.token.name, own.token.value, env.NODE_ENV, own.token.developmentDefault),
-    dash: resolveDashCredentials(env),
     metricsToken: env.METRICS_TOKEN,
     agendaProcessEveryMs: env.AGENDA_PROCESS_EVERY_MS,
     runJobs: env.RUN_JOBS ?? true,

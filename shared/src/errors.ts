@@ -4,7 +4,7 @@
  * must explain the problem without internal detail.
  */
 export abstract class DomainError extends Error {
-  abstract readonly code: 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED';
+  abstract readonly code: 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN';
 
   constructor(message: string) {
     super(message);
@@ -22,4 +22,9 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly code = 'CONFLICT' as const;
+}
+
+/** A principal may not do this, whatever its roles (e.g. approve its own run). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN' as const;
 }

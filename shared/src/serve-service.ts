@@ -12,16 +12,16 @@ export interface RunningService {
 }
 
 /** What only the service itself knows; the rest comes from its config. */
-export type ServiceParts = Omit<GraphqlServiceOptions, 'apiToken' | 'dash' | 'production' | 'metricsToken' | 'exposure' | 'host' | 'trustProxy'>;
+export type ServiceParts = Omit<GraphqlServiceOptions, 'auth' | 'playgroundToken' | 'metricsToken' | 'exposure' | 'host' | 'trustProxy'>;
 
 /** Serves a service whose MongoDB connection and Agenda are ready, and returns its stop sequence. */
 export async function serveService(parts: ServiceParts, config: ServiceConfig): Promise<RunningService> {
   const options = {
     ...parts,
-    apiToken: config.apiToken.value,
-    dash: config.dash,
+    auth: config.auth,
+    // Production pre-fills no credential in GraphiQL.
+    playgroundToken: config.nodeEnv === 'production' ? undefined : config.apiToken?.value,
     metricsToken: config.metricsToken,
-    production: config.nodeEnv === 'production',
     exposure: config.exposure,
     host: config.host,
     trustProxy: config.trustProxy,

@@ -20,13 +20,16 @@ export interface ServiceMain<C extends ServiceConfig> {
 /** The lines that tell a person where a running service is and how to get in. */
 export function serviceBanner(name: string, url: string, config: ServiceConfig, tokenVariable: string): string[] {
   const pad = (label: string) => `${name} ${label}`.padEnd(17);
-  const dashLogin = `user ${config.dash.user}${config.dash.password.isDefault ? `, password ${config.dash.password.value}` : ''}`;
+  const dash = config.dash;
+  const dashLogin = dash ? `user ${dash.user}${dash.password.isDefault ? `, password ${dash.password.value}` : ''}, or a principal's name and API key` : "a principal's name and API key";
+  const token = config.apiToken;
   return [
     `${pad('GraphiQL')}${url}/graphql`,
     `${pad('Agendash')}${url}/dash   (${dashLogin})`,
     `${pad('health')}${url}/health`,
     `${pad('metrics')}${url}/metrics${config.metricsToken ? '   (Bearer METRICS_TOKEN)' : ''}`,
-    `${pad('API token')}${config.apiToken.isDefault ? `Bearer ${config.apiToken.value}  (development default; set ${tokenVariable})` : `from ${tokenVariable}`}`,
+    ...(token ? [`${pad('admin')}${token.isDefault ? `Bearer ${token.value}  (every role; development default; set ${tokenVariable})` : `Bearer from ${tokenVariable} (every role)`}`] : []),
+    ...config.developmentPrincipals.map((p) => `${pad(p.name)}Bearer ${p.key}  (${p.roles.join(', ')}; development key)`),
     ...(config.runJobs ? [] : [`${pad('jobs')}not run here (RUN_JOBS=false): queued for this service's worker processes`]),
   ];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '../../shared/src/config.js';
-import { GAMES_DEV_TOKEN } from '../../games/src/config.js';
+import { DEVELOPMENT_SECRETS } from '../../shared/src/secret-policy.js';
 import { loadRgsConfig, RGS_DEV_TOKEN } from '../../rgs/src/config.js';
 import { backoffDelayMs } from '../../rgs/src/domain/backoff.js';
 
@@ -14,7 +14,7 @@ describe('RGS configuration', () => {
       mongoUri: undefined,
       port: 4000,
       apiToken: { value: RGS_DEV_TOKEN, isDefault: true },
-      games: { url: 'http://localhost:4001', apiToken: { value: GAMES_DEV_TOKEN, isDefault: true } },
+      games: { url: 'http://localhost:4001', apiToken: { value: DEVELOPMENT_SECRETS.gamesRgsKey, isDefault: true } },
       cleanup: { cron: undefined, timeZone: 'UTC', trafficLookbackDays: undefined, maxShare: 0.75 },
       dispatch: { maxAttempts: 12, backoffMs: 2_000, backoffMaxMs: 300_000, intervalMs: 15_000, timeoutMs: 30_000 },
       agendaProcessEveryMs: 2_000,

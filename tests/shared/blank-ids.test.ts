@@ -11,6 +11,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { Types, type Connection } from 'mongoose';
+import { RATE_LIMITS_COLLECTION } from '../../shared/src/auth/rate-limits.js';
 import { fieldsWithIdArguments } from '../../shared/src/graphql/reject-blank-ids.js';
 import { CONTRACT_SCHEMAS } from '../../scripts/contract-schemas.js';
 import { useTestGames } from '../support/games-app.js';
@@ -86,7 +87,8 @@ function blankIdCases(schema: GraphQLSchema, blank: string): Case[] {
 
 /** Documents in the service's database outside Agenda's own collection: nothing may be written. */
 async function storedDocuments(service: TestService<{ conn: Connection }>): Promise<number> {
-  const collections = (await service.conn.db!.listCollections().toArray()).map((c) => c.name).filter((n) => n !== 'agendaJobs');
+  // Agenda's own jobs and the rate limits' counters are not the request's writes.
+  const collections = (await service.conn.db!.listCollections().toArray()).map((c) => c.name).filter((n) => n !== 'agendaJobs' && n !== RATE_LIMITS_COLLECTION);
   const counts = await Promise.all(collections.map((name) => service.conn.db!.collection(name).countDocuments()));
   return counts.reduce((a, b) => a + b, 0);
 }

@@ -39,10 +39,11 @@ const CASES: AttackCase[] = [
     code: (mode) => (mode === 'production' ? 'GRAPHQL_VALIDATION_FAILED' : ''),
   },
   {
+    // Production serves no GraphiQL: the GET is an API request like any other, and has no credential.
     name: 'GraphiQL opened in a browser',
     request: () => ({ path: '/graphql', method: 'GET', headers: { accept: 'text/html' } }),
-    status: (mode) => (mode === 'production' ? 400 : 200),
-    code: (mode) => (mode === 'production' ? 'BAD_REQUEST' : ''),
+    status: (mode) => (mode === 'production' ? 401 : 200),
+    code: (mode) => (mode === 'production' ? 'UNAUTHENTICATED' : ''),
   },
   { name: 'a cross-site form POST to Agendash', request: (svc) => dashPost(svc, { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, 'jobName=cleanup-kickoff'), status: 403, code: 'FORBIDDEN' },
   { name: 'a same-site form POST to Agendash', request: (svc) => dashPost(svc, { 'content-type': 'application/x-www-form-urlencoded' }, 'jobName=cleanup-kickoff'), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },

@@ -24,6 +24,13 @@ export interface AsyncOperation {
   startedAt: Date | null;
   finishedAt: Date | null;
   purgedAt: Date | null;
+  /** The principal that asked for it (`cleanupGameTables`): RGS's, for the cleanup runs. */
+  requestedBy: string | null;
+  /** The principal whose `purgeArchived` hard-deleted its tables. */
+  purgedBy: string | null;
+  /** The principal whose `restoreArchived` undid it, and when. */
+  restoredBy: string | null;
+  restoredAt: Date | null;
   /** Ids deleted by phase 2, and what could not be deleted. */
   purgedIds: Types.ObjectId[];
   purgeFailures: OperationFailure[];
@@ -62,6 +69,11 @@ export function createAsyncOperationModel(conn: Connection): AsyncOperationModel
       startedAt: { type: Date, default: null },
       finishedAt: { type: Date, default: null },
       purgedAt: { type: Date, default: null },
+      // Operations recorded before principals existed have none: read as null.
+      requestedBy: { type: String, default: null },
+      purgedBy: { type: String, default: null },
+      restoredBy: { type: String, default: null },
+      restoredAt: { type: Date, default: null },
       purgedIds: { type: [Schema.Types.ObjectId], default: [] },
       purgeFailures: { type: [failure], default: [] },
       purgeLease: {

@@ -15,6 +15,8 @@ export interface CleanupRequest {
   archivedAt: Date;
   async: boolean;
   idempotencyKey?: string | null | undefined;
+  /** The principal making the request; recorded on the operation. */
+  requestedBy: string;
 }
 
 /** What the worker's job records about its operation. */
@@ -64,7 +66,7 @@ export class CleanupRequestService {
     }
     this.deps.logger.info(
       // idempotencyKey: for requests from RGS, the id of its outbox dispatch (the join between the two services' logs)
-      { operationId: String(operation._id), idempotencyKey: request.idempotencyKey, count: request.ids.length, actionType: request.actionType, async: request.async },
+      { operationId: String(operation._id), idempotencyKey: request.idempotencyKey, requestedBy: request.requestedBy, count: request.ids.length, actionType: request.actionType, async: request.async },
       'cleanup request received',
     );
     return request.async ? operation : this.deps.archiver.run(operation._id);
@@ -102,6 +104,7 @@ export class CleanupRequestService {
       archivedAt: request.archivedAt,
       async: request.async,
       requestedCount: request.ids.length,
+      requestedBy: request.requestedBy,
     });
     const record = operation.document.toObject() as OperationRecord;
     const writes = [message.write, operation.write, ...(request.async ? [this.deps.scheduler.enqueueWrite(record)] : [])];

@@ -66,13 +66,13 @@ export class PurgeArchivedService {
   }
 
   /** Purges a DEFERRED DELETE operation; a PROCESSED one returns its earlier result again. */
-  async purge(operationId: string): Promise<PurgeResult> {
+  async purge(operationId: string, purgedBy: string): Promise<PurgeResult> {
     const id = toOperationObjectId(operationId);
     for (;;) {
       const token = new Types.ObjectId();
       const claimed = await this.claim(id, token);
       if (claimed) {
-        const result = await this.purgeClaimed(claimed, token);
+        const result = await this.purgeClaimed(claimed, token, purgedBy);
         if (result) return result;
         // Our lease was taken over (we stalled past it): the new holder's result is the answer.
       }
@@ -96,9 +96,9 @@ export class PurgeArchivedService {
   }
 
   /** Deletes the operation's tables and records the outcome; null when the lease was lost. */
-  private async purgeClaimed(operation: OperationRecord, token: Types.ObjectId): Promise<PurgeResult | null> {
+  private async purgeClaimed(operation: OperationRecord, token: Types.ObjectId, purgedBy: string): Promise<PurgeResult | null> {
     const { AsyncOperation } = this.deps.models;
-    const log = this.deps.logger.child({ operationId: String(operation._id) });
+    const log = this.deps.logger.child({ operationId: String(operation._id), purgedBy });
     const held = { _id: operation._id, status: OperationStatus.DEFERRED, 'purgeLease.token': token };
     const purgedIds: Types.ObjectId[] = [];
     const failures: OperationFailure[] = [];
@@ -124,7 +124,7 @@ export class PurgeArchivedService {
 
     const finished = await AsyncOperation.findOneAndUpdate(
       held,
-      { $set: { status: OperationStatus.PROCESSED, purgedAt: new Date(), purgedIds, purgeFailures: failures, purgeLease: null } },
+      { $set: { status: OperationStatus.PROCESSED, purgedAt: new Date(), purgedBy, purgedIds, purgeFailures: failures, purgeLease: null } },
       { returnDocument: 'after' },
     ).lean<OperationRecord>();
     if (!finished) return null;

@@ -19,25 +19,26 @@ import { isTransientInfrastructureError } from '../../../shared/src/mongo/transi
 export class RestoreArchivedService {
   constructor(private readonly deps: { models: GamesModels; withTransaction: WithTransaction; logger: Logger }) {}
 
-  async restore(operationId: string): Promise<OperationRecord> {
+  async restore(operationId: string, restoredBy: string): Promise<OperationRecord> {
     const id = toOperationObjectId(operationId);
     const restored = await this.deps
-      .withTransaction((session) => this.claimAndRestore(id, session))
+      .withTransaction((session) => this.claimAndRestore(id, restoredBy, session))
       .catch((err: unknown) => {
         // A table's callback or validation said no: a refusal to explain, not a server fault.
         if (err instanceof DomainError || isTransientInfrastructureError(err)) throw err;
         throw new RestoreRefusedError(operationId, err instanceof Error ? err.message : String(err));
       });
     if (!restored) throw await this.refusal(id);
-    this.deps.logger.info({ operationId, restored: restored.tables }, 'archived game tables restored');
+    this.deps.logger.info({ operationId, restored: restored.tables, restoredBy }, 'archived game tables restored');
     return restored.operation;
   }
 
   /** Moves the operation to RESTORED (compare-and-set) and re-activates its tables; null if not DEFERRED. */
-  private async claimAndRestore(id: Types.ObjectId, session: ClientSession) {
+  private async claimAndRestore(id: Types.ObjectId, restoredBy: string, session: ClientSession) {
+    const now = new Date();
     const operation = await this.deps.models.AsyncOperation.findOneAndUpdate(
-      { _id: id, status: OperationStatus.DEFERRED, ...withoutLivePurgeLease(new Date()) },
-      { $set: { status: OperationStatus.RESTORED, purgeLease: null } },
+      { _id: id, status: OperationStatus.DEFERRED, ...withoutLivePurgeLease(now) },
+      { $set: { status: OperationStatus.RESTORED, restoredBy, restoredAt: now, purgeLease: null } },
       { returnDocument: 'after', session },
     ).lean<OperationRecord>();
     if (!operation) return null;

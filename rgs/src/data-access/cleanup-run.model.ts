@@ -53,9 +53,14 @@ export interface CleanupRun {
   /** The per-environment figures of the planning, in environment `_id` order. */
   planned: PlannedEnvironment[];
   skipped: SkippedEnvironment[];
+  /** The principal that started the run (`startCleanup`), or `schedule` for the cron. */
+  startedBy: string;
   /** Set by `approveCleanupRun`; an approved run is not held back by the limit again. */
   approvedAt: Date | null;
+  /** The principal that approved it; never its starter while two-person approval is on. */
+  approvedBy: string | null;
   cancelledAt: Date | null;
+  cancelledBy: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -107,8 +112,12 @@ export function createCleanupRunModel(conn: Connection): CleanupRunModel {
       maxShare: { type: Number, default: null },
       planned: { type: [planned], default: [] },
       skipped: { type: [skipped], default: [] },
+      // Runs recorded before principals existed have none: read as null.
+      startedBy: { type: String, default: null },
       approvedAt: { type: Date, default: null },
+      approvedBy: { type: String, default: null },
       cancelledAt: { type: Date, default: null },
+      cancelledBy: { type: String, default: null },
     },
     { timestamps: true },
   );

@@ -24,6 +24,9 @@ export interface Dispatch {
   backoffUntil: Date | null;
   gamesOperationId: string | null;
   sentAt: Date | null;
+  /** The principal that last sent a FAILED dispatch again (`retryDispatch`), and when. */
+  retriedBy: string | null;
+  retriedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -45,6 +48,8 @@ export function createDispatchModel(conn: Connection): DispatchModel {
       backoffUntil: { type: Date, default: null },
       gamesOperationId: { type: String, default: null },
       sentAt: { type: Date, default: null },
+      retriedBy: { type: String, default: null },
+      retriedAt: { type: Date, default: null },
     },
     { timestamps: true },
   );

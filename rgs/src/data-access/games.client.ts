@@ -40,6 +40,23 @@ export class GamesRejectedError extends Error {
   }
 }
 
+/**
+ * Games refused the call for RGS's request budget (HTTP 429): nothing was done, and sending again
+ * before `retryAfterMs` is refused too. Not a failed attempt.
+ */
+export class GamesRateLimitedError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+    this.name = 'GamesRateLimitedError';
+  }
+}
+
+/** When a 429 carries no usable Retry-After, in milliseconds. */
+const DEFAULT_RETRY_AFTER_MS = 1_000;
+
 const PERMANENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED']);
 
 /** The Games client over HTTP (graphql-request), with the typed document generated from graphql/operations/games. */
@@ -87,5 +104,9 @@ function describeFailure(err: unknown): Error {
   const first = err.response.errors?.[0];
   const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : `HTTP ${err.response.status}`;
   const message = `Games answered ${code}: ${first?.message ?? 'no error message'}`;
+  if (err.response.status === 429) {
+    const seconds = Number(err.response.headers?.get('retry-after'));
+    return new GamesRateLimitedError(message, Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_RETRY_AFTER_MS);
+  }
   return PERMANENT_CODES.has(code) ? new GamesRejectedError(message, code) : new Error(message);
 }

@@ -23,10 +23,10 @@ export function describeScope(environmentId: Types.ObjectId | null): string {
  * the unique partial index on it refuses a second one, whichever request or process tries. The
  * loser gets the run that won. Returns `created: false` with that run, never two active runs.
  */
-export async function claimActiveRun(progress: RunProgress, environmentId: Types.ObjectId | null, archivedAt: Date): Promise<ActiveRunClaim> {
+export async function claimActiveRun(progress: RunProgress, environmentId: Types.ObjectId | null, archivedAt: Date, startedBy: string): Promise<ActiveRunClaim> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return { created: true, run: await progress.create(environmentId, archivedAt) };
+      return { created: true, run: await progress.create(environmentId, archivedAt, startedBy) };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       const active = await progress.active();

@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { SCHEDULE_PRINCIPAL } from '../../../shared/src/auth/principal.js';
 import { JobLockLostError } from '../../../shared/src/job-heartbeat.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import type { PlannedEnvironment, SkippedEnvironment } from '../data-access/cleanup-run.model.js';
@@ -55,11 +56,11 @@ export class CleanupKickoffService {
    * `startCleanup`: records a QUEUED run (for one environment, or all) and queues its kickoff. While
    * a run is active, the same scope returns that run and another scope is refused (CONFLICT).
    */
-  async startRun(environmentId: Types.ObjectId | null): Promise<RunRecord> {
+  async startRun(environmentId: Types.ObjectId | null, startedBy: string): Promise<RunRecord> {
     if (environmentId && !(await this.deps.models.Environment.exists({ _id: environmentId }))) {
       throw new EnvironmentNotFoundError(String(environmentId));
     }
-    const claim = await claimActiveRun(this.deps.progress, environmentId, this.archivedAt());
+    const claim = await claimActiveRun(this.deps.progress, environmentId, this.archivedAt(), startedBy);
     if (!claim.created) {
       const { active } = claim;
       if (!sameScope(active.environmentId, environmentId)) {
@@ -70,13 +71,13 @@ export class CleanupKickoffService {
       return active;
     }
     await this.deps.kickoffScheduler.enqueueKickoff(claim.run._id, 'started');
-    this.deps.logger.info({ runId: String(claim.run._id), environmentId: environmentId && String(environmentId) }, 'cleanup run queued');
+    this.deps.logger.info({ runId: String(claim.run._id), environmentId: environmentId && String(environmentId), startedBy }, 'cleanup run queued');
     return claim.run;
   }
 
   /** The scheduled kickoff (cron): a run over every environment, kicked off at once; skipped while another run is active. */
   async runScheduled(heartbeat: Heartbeat = async () => {}): Promise<void> {
-    const claim = await claimActiveRun(this.deps.progress, null, this.archivedAt());
+    const claim = await claimActiveRun(this.deps.progress, null, this.archivedAt(), SCHEDULE_PRINCIPAL);
     if (!claim.created) {
       const { active } = claim;
       await this.deps.audit.note(

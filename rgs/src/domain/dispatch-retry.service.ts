@@ -14,11 +14,12 @@ import { DispatchStatus } from './statuses.js';
 export class DispatchRetryService {
   constructor(private readonly deps: { models: RgsModels; dispatchTrigger: DispatchTrigger; logger: Logger }) {}
 
-  async retry(dispatchId: Types.ObjectId): Promise<DispatchRecord> {
+  async retry(dispatchId: Types.ObjectId, retriedBy: string): Promise<DispatchRecord> {
     const { Dispatch } = this.deps.models;
+    const now = new Date();
     const requeued = await Dispatch.findOneAndUpdate(
       { _id: dispatchId, status: DispatchStatus.FAILED },
-      { $set: { status: DispatchStatus.PENDING, attempts: 0, nextAttemptAt: new Date() } },
+      { $set: { status: DispatchStatus.PENDING, attempts: 0, nextAttemptAt: now, retriedBy, retriedAt: now } },
       { returnDocument: 'after' },
     ).lean<DispatchRecord>();
     if (!requeued) {
@@ -26,7 +27,7 @@ export class DispatchRetryService {
       if (!current) throw new DispatchNotFoundError(String(dispatchId));
       throw new DispatchNotFailedError(String(dispatchId), current.status);
     }
-    this.deps.logger.info({ dispatchId: String(dispatchId), lastError: requeued.lastError }, 'failed dispatch queued again by hand');
+    this.deps.logger.info({ dispatchId: String(dispatchId), lastError: requeued.lastError, retriedBy }, 'failed dispatch queued again by hand');
     await this.deps.dispatchTrigger.trigger();
     return requeued;
   }

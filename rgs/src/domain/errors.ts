@@ -1,4 +1,4 @@
-import { BadUserInputError, ConflictError, NotFoundError } from '../../../shared/src/errors.js';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../../shared/src/errors.js';
 import { echoInput } from '../../../shared/src/echo-input.js';
 
 export class EnvironmentNotFoundError extends NotFoundError {
@@ -69,6 +69,16 @@ export class RunNotAwaitingApprovalError extends ConflictError {
     readonly status: string,
   ) {
     super(`Cleanup run ${runId} is ${status}; only a run AWAITING_APPROVAL can be approved`);
+  }
+}
+
+/** approveCleanupRun by the principal that started the run, while two-person approval is on. */
+export class SelfApprovalError extends ForbiddenError {
+  constructor(
+    readonly runId: string,
+    readonly principal: string,
+  ) {
+    super(`Cleanup run ${runId} was started by ${principal}: a run is approved by someone other than the one who started it`);
   }
 }
 

@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { Logger } from '../../../shared/src/logger.js';
 import type { DispatchSettings } from '../config.js';
 import type { Dispatch } from '../data-access/dispatch.model.js';
-import { GamesRejectedError, type GamesClient } from '../data-access/games.client.js';
+import { GamesRateLimitedError, GamesRejectedError, type GamesClient } from '../data-access/games.client.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import { backoffDelayMs } from './backoff.js';
 import { ElasticLanes } from './elastic-lanes.js';
@@ -41,6 +41,8 @@ export interface DispatchRound {
 export class OutboxDispatcherService {
   /** The lanes of the round running in this process, if any. */
   private running: ElasticLanes | null = null;
+  /** Until when Games refuses RGS's calls for its request budget (429): no round claims a row before. */
+  private rateLimitedUntil = 0;
 
   constructor(
     private readonly deps: {
@@ -129,6 +131,8 @@ export class OutboxDispatcherService {
 
   private async claimNext(roundStart: Date): Promise<DispatchRecord | null> {
     const now = new Date();
+    // Every call would be refused until then (the budget is RGS's principal's, not a row's).
+    if (now.getTime() < this.rateLimitedUntil) return null;
     // Straight from the driver (every value is of its stored type; `updatedAt` as the schema's
     // timestamps would set it): the row comes back with its 500 boIds, which mongoose would clone.
     return this.deps.models.Dispatch.collection.findOneAndUpdate(
@@ -157,6 +161,7 @@ export class OutboxDispatcherService {
       return 'sent';
     } catch (err) {
       const lastError = err instanceof Error ? err.message : String(err);
+      if (err instanceof GamesRateLimitedError) return this.deferForRateLimit(dispatch, err, log);
       const exhausted = dispatch.attempts >= this.deps.settings.maxAttempts || err instanceof GamesRejectedError;
       if (exhausted) {
         await this.deps.models.Dispatch.updateOne(claimed, { $set: { status: DispatchStatus.FAILED, lastError } });
@@ -169,5 +174,19 @@ export class OutboxDispatcherService {
       log.warn({ err: lastError, retryInMs: delay }, 'dispatch not accepted by Games; will retry');
       return 'retried';
     }
+  }
+
+  /**
+   * Games said 429: the row is sent again after Retry-After, and the attempt is given back (Games
+   * did nothing with it, so it must not spend the retry budget). No `backoffUntil`: Games is up,
+   * so its health must not pull the row forward. The other lanes stop claiming until then.
+   */
+  private async deferForRateLimit(dispatch: DispatchRecord, err: GamesRateLimitedError, log: Logger): Promise<keyof DispatchRound> {
+    const retryAt = Date.now() + err.retryAfterMs;
+    this.rateLimitedUntil = Math.max(this.rateLimitedUntil, retryAt);
+    const claimed = { _id: dispatch._id, status: DispatchStatus.PENDING, attempts: dispatch.attempts };
+    await this.deps.models.Dispatch.updateOne(claimed, { $set: { lastError: err.message, nextAttemptAt: new Date(retryAt), backoffUntil: null }, $inc: { attempts: -1 } });
+    log.warn({ retryInMs: err.retryAfterMs }, 'Games rate-limits RGS (429): dispatch waits for Retry-After');
+    return 'retried';
   }
 }

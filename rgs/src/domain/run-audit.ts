@@ -6,8 +6,8 @@ import type { Logger } from '../../../shared/src/logger.js';
  */
 export type RunEvent =
   | { event: 'awaiting-approval'; runId: string; maxShare: number; overLimit: string[] }
-  | { event: 'approved'; runId: string }
-  | { event: 'cancelled'; runId: string; previousStatus: string }
+  | { event: 'approved'; runId: string; by: string; startedBy: string }
+  | { event: 'cancelled'; runId: string; previousStatus: string; by: string }
   | { event: 'environments-skipped'; runId: string; skipped: Array<{ environment: string; reason: string }> }
   | { event: 'cron-skipped'; activeRunId: string; activeStatus: string };
 

@@ -18,8 +18,8 @@ export class RunProgress {
    * Records a QUEUED run holding the one active-run slot. Throws MongoDB's duplicate key error
    * (code 11000) while another run is active: see claimActiveRun.
    */
-  async create(environmentId: Types.ObjectId | null, archivedAt: Date): Promise<RunRecord> {
-    const run = await this.models.CleanupRun.create({ status: RunStatus.QUEUED, environmentId, archivedAt, activeSlot: true });
+  async create(environmentId: Types.ObjectId | null, archivedAt: Date, startedBy: string): Promise<RunRecord> {
+    const run = await this.models.CleanupRun.create({ status: RunStatus.QUEUED, environmentId, archivedAt, startedBy, activeSlot: true });
     return run.toObject() as RunRecord;
   }
 
@@ -40,21 +40,25 @@ export class RunProgress {
     return result.modifiedCount === 1;
   }
 
-  /** AWAITING_APPROVAL → QUEUED with `approvedAt`; null when the run was not waiting. */
-  async approve(runId: Types.ObjectId): Promise<RunRecord | null> {
+  /**
+   * AWAITING_APPROVAL → QUEUED with `approvedAt` and `approvedBy`; null when the run was not waiting,
+   * or (`otherThanStarter`) was started by the approver itself: checked in the same atomic update,
+   * so no change of the run between a check and the write can let a self-approval through.
+   */
+  async approve(runId: Types.ObjectId, approvedBy: string, otherThanStarter: boolean): Promise<RunRecord | null> {
     return this.models.CleanupRun.findOneAndUpdate(
-      { _id: runId, status: RunStatus.AWAITING_APPROVAL },
-      { $set: { status: RunStatus.QUEUED, approvedAt: new Date() } },
+      { _id: runId, status: RunStatus.AWAITING_APPROVAL, ...(otherThanStarter ? { startedBy: { $ne: approvedBy } } : {}) },
+      { $set: { status: RunStatus.QUEUED, approvedAt: new Date(), approvedBy } },
       { returnDocument: 'after' },
     ).lean<RunRecord>();
   }
 
   /** QUEUED or AWAITING_APPROVAL → CANCELLED, freeing the slot; null when the run had already started or ended. */
-  async cancel(runId: Types.ObjectId): Promise<RunRecord | null> {
+  async cancel(runId: Types.ObjectId, cancelledBy: string): Promise<RunRecord | null> {
     const now = new Date();
     return this.models.CleanupRun.findOneAndUpdate(
       { _id: runId, status: { $in: [RunStatus.QUEUED, RunStatus.AWAITING_APPROVAL] } },
-      { $set: { status: RunStatus.CANCELLED, cancelledAt: now, finishedAt: now }, $unset: { activeSlot: 1 } },
+      { $set: { status: RunStatus.CANCELLED, cancelledAt: now, cancelledBy, finishedAt: now }, $unset: { activeSlot: 1 } },
       { returnDocument: 'after' },
     ).lean<RunRecord>();
   }

@@ -11,12 +11,14 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { Registry } from 'prom-client';
-import type { DashCredentials } from '../config.js';
+import { assertCovers, authorizationPlugin, type AccessPolicy } from '../auth/access-policy.js';
+import { Authenticator, type AuthSettings } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
+import { RateLimits } from '../auth/rate-limits.js';
 import { createFormatError } from '../format-error.js';
 import { rejectBlankIds } from '../graphql/reject-blank-ids.js';
 import type { Logger } from '../logger.js';
-import { basicAuth } from './basic-auth.js';
-import { hasBearerToken, unauthenticatedError } from './bearer-auth.js';
+import { principalOf, requireBearer, requireDashboardLogin } from './authenticate.js';
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsGraphiql, type PlaygroundTab } from './graphiql.js';
 import { healthHandler } from './health.js';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.js';
@@ -28,9 +30,10 @@ import { REQUEST_LIMITS, requestLimits } from './request-limits.js';
 import { sameOriginWrites } from './same-origin-writes.js';
 import { pageCsp, securityHeaders } from './security-headers.js';
 
-/** What every resolver gets: a logger that carries the request id, and this request's loaders. */
+/** What every resolver gets: who is asking, a logger that carries the request id and the principal, and this request's loaders. */
 export interface RequestContext<Loaders = unknown> extends BaseContext {
   requestId: string;
+  principal: Principal;
   logger: Logger;
   /** Made fresh for every request (see `requestLoaders`), so batching and caching never outlive it. */
   loaders: Loaders;
@@ -43,10 +46,12 @@ export interface GraphqlServiceOptions {
   conn: Connection;
   agenda: Agenda;
   logger: Logger;
-  apiToken: string;
-  dash: DashCredentials;
-  /** Production does not pre-fill the token in GraphiQL. */
-  production: boolean;
+  /** Who may call: API-key principals, JWTs, the Agendash login, the rate limits. */
+  auth: AuthSettings;
+  /** Which role each verb needs; checked against the schema at start-up. */
+  accessPolicy: AccessPolicy;
+  /** The token GraphiQL pre-fills (development only); undefined: a placeholder. */
+  playgroundToken: string | undefined;
   /** The service instance's Prometheus registry, served at `GET /metrics`. */
   metrics: Registry;
   /** The bearer token `GET /metrics` requires; undefined: open (see metrics-endpoint.ts). */
@@ -71,12 +76,17 @@ export interface GraphqlService {
 }
 
 /**
- * The one HTTP bootstrap both services use: Apollo Server on express at `/graphql` (bearer token
- * required), GraphiQL served from node_modules on `GET /graphql` in a browser, `GET /health`,
- * `GET /metrics` (Prometheus), and
- * Agendash at `/dash` behind basic auth.
+ * The one HTTP bootstrap both services use: Apollo Server on express at `/graphql`, GraphiQL served
+ * from node_modules on `GET /graphql` in a browser, `GET /health`, `GET /metrics` (Prometheus), and
+ * Agendash at `/dash`. Authentication, rate limits and authorization all happen here, before any
+ * resolver or Agendash route runs: a principal per request (API key or JWT; Agendash's basic login),
+ * and the role each verb needs from the service's access policy.
  */
 export async function startGraphqlService(options: GraphqlServiceOptions, port: number): Promise<GraphqlService> {
+  assertCovers(options.accessPolicy, options.schema);
+  const limits = new RateLimits(options.conn.db!, options.auth.limits);
+  await limits.init();
+  const gate = { authenticator: new Authenticator(options.auth, options.logger), limits, logger: options.logger };
   const app = express();
   app.disable('x-powered-by');
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
@@ -84,7 +94,7 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
   const httpServer = http.createServer(app);
 
   // Field suggestions reveal the schema as introspection does: they go together.
-  const limits = requestLimits({ blockFieldSuggestions: !options.exposure.introspection });
+  const requestLimitRules = requestLimits({ blockFieldSuggestions: !options.exposure.introspection });
   const apollo = new ApolloServer<RequestContext>({
     schema: rejectBlankIds(options.schema),
     formatError: createFormatError(options.logger),
@@ -92,11 +102,11 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
     includeStacktraceInErrorResponses: false,
     // GraphQL-over-HTTP: GET serves queries only (Apollo refuses mutations over GET with 405).
     // CSRF: a browser can only send an Authorization header after a CORS preflight, and every
-    // request needs the bearer token, so the header itself is the required non-simple header.
+    // request needs a bearer credential, so the header itself is the required non-simple header.
     csrfPrevention: { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     introspection: options.exposure.introspection,
-    validationRules: limits.validationRules,
-    parseOptions: limits.parseOptions,
+    validationRules: requestLimitRules.validationRules,
+    parseOptions: requestLimitRules.parseOptions,
     // Shutdown is ours (shared/src/shutdown.ts): Apollo's own handler would re-raise the signal
     // and kill the process before Agenda and MongoDB are stopped.
     stopOnTerminationSignals: false,
@@ -105,20 +115,21 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
       ApolloServerPluginLandingPageDisabled(),
       graphqlMetricsPlugin(options.metrics),
       legacyJsonStatusPlugin(),
-      ...limits.plugins,
+      authorizationPlugin(options.accessPolicy),
+      ...requestLimitRules.plugins,
     ],
   });
   await apollo.start();
 
   app.get('/health', healthHandler(options.name, options.conn, options.agenda));
   app.get('/metrics', metricsHandler(options.metrics, options.metricsToken));
-  app.use('/dash', basicAuth(options.dash.user, options.dash.password.value, `${options.name} Agendash`), sameOriginWrites(), agendash(options.agenda));
+  app.use('/dash', requireDashboardLogin(gate, `${options.name} Agendash`), sameOriginWrites(), agendash(options.agenda));
   if (options.exposure.graphiql) app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
 
   const page = graphiqlPage({
     title: `${options.name} GraphiQL`,
     endpoint: '/graphql',
-    defaultHeaders: { Authorization: options.production ? 'Bearer <token>' : `Bearer ${options.apiToken}` },
+    defaultHeaders: { Authorization: `Bearer ${options.playgroundToken ?? '<API key or JWT>'}` },
     tabs: options.playgroundTabs,
     storageNamespace: `${options.name}-graphiql-v2`,
   });
@@ -126,13 +137,14 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
   app.use(
     '/graphql',
     (req, res, next) => (options.exposure.graphiql && wantsGraphiql(req) ? res.set('Content-Security-Policy', csp).type('html').send(page) : next()),
+    requireBearer(gate, options.name),
     requireJsonBody(),
     express.json({ limit: REQUEST_LIMITS.bodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        if (!hasBearerToken(req.headers.authorization, options.apiToken)) throw unauthenticatedError();
+      context: async ({ req, res }) => {
+        const principal = principalOf(res);
         const requestId = req.get('x-request-id') ?? randomUUID();
-        return { requestId, logger: options.logger.child({ requestId }), loaders: options.requestLoaders?.() };
+        return { requestId, principal, logger: options.logger.child({ requestId, principal: principal.name }), loaders: options.requestLoaders?.() };
       },
     }),
   );

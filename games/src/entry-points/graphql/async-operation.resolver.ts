@@ -18,8 +18,8 @@ export class AsyncOperationResolver {
   @Mutation(() => AsyncOperationType, {
     description: 'Archives the given game tables (phase 1). Records the request and returns its operation.',
   })
-  async cleanupGameTables(@Args() args: CleanupGameTablesArgs): Promise<AsyncOperationType> {
-    return AsyncOperationType.from(await this.cleanupRequests.receive({ ...args, async: args.async ?? true }));
+  async cleanupGameTables(@Ctx() { principal }: GamesContext, @Args() args: CleanupGameTablesArgs): Promise<AsyncOperationType> {
+    return AsyncOperationType.from(await this.cleanupRequests.receive({ ...args, async: args.async ?? true, requestedBy: principal.name }));
   }
 
   @Query(() => AsyncOperationType, { nullable: true })

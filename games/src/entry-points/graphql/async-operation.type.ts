@@ -48,8 +48,20 @@ export class AsyncOperationType {
   @Field()
   updatedAt!: Date;
 
+  @Field(() => String, { nullable: true, description: 'The principal that asked for it (cleanupGameTables); RGS for the cleanup runs' })
+  requestedBy!: string | null;
+
   @Field(() => Date, { nullable: true, description: 'When phase 2 hard-deleted the tables' })
   purgedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The principal whose purgeArchived hard-deleted the tables' })
+  purgedBy!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When restoreArchived undid phase 1' })
+  restoredAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The principal whose restoreArchived undid phase 1' })
+  restoredBy!: string | null;
 
   static from(doc: OperationRecord): AsyncOperationType {
     return {
@@ -66,7 +78,11 @@ export class AsyncOperationType {
       attempts: doc.attempts,
       createdAt: doc.createdAt,
       updatedAt: doc.updatedAt,
+      requestedBy: doc.requestedBy ?? null,
       purgedAt: doc.purgedAt ?? null,
+      purgedBy: doc.purgedBy ?? null,
+      restoredAt: doc.restoredAt ?? null,
+      restoredBy: doc.restoredBy ?? null,
     };
   }
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { MeResolver } from '../../../../shared/src/graphql/me.resolver.js';
 import type { CleanupRequestService } from '../../domain/cleanup-request.service.js';
 import type { OperationQueries } from '../../domain/operation-queries.js';
 import type { PurgeArchivedService } from '../../domain/purge-archived.service.js';
@@ -17,7 +18,7 @@ export interface GamesResolverDeps {
 }
 
 /** The resolver classes of the Games API; the SDL emitted from them is graphql/games.graphql. */
-export const GAMES_RESOLVERS = [AsyncOperationResolver, GameTableResolver, ArchivedOperationResolver] as const;
+export const GAMES_RESOLVERS = [AsyncOperationResolver, GameTableResolver, ArchivedOperationResolver, MeResolver] as const;
 
 /**
  * Builds the Games schema with resolvers wired to the given services. Validation is explicit:
@@ -28,6 +29,7 @@ export async function buildGamesSchema(deps: GamesResolverDeps): Promise<GraphQL
     [AsyncOperationResolver, new AsyncOperationResolver(deps.cleanupRequests, deps.queries)],
     [GameTableResolver, new GameTableResolver(deps.queries)],
     [ArchivedOperationResolver, new ArchivedOperationResolver(deps.purger, deps.restorer)],
+    [MeResolver, new MeResolver()],
   ]);
   return buildSchema({
     resolvers: GAMES_RESOLVERS,

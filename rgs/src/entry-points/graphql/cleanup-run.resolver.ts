@@ -23,19 +23,23 @@ export class CleanupRunResolver {
       'Queues a cleanup run for one environment, or for all when environmentId is omitted or null. ' +
       'One run is active at a time: while one is QUEUED, AWAITING_APPROVAL or RUNNING, the same scope returns it and another scope fails with CONFLICT.',
   })
-  async startCleanup(@Arg('environmentId', () => ID, { nullable: true }) environmentId?: string | null): Promise<CleanupRunType> {
-    const run = await this.kickoff.startRun(environmentId ? parseObjectId('environmentId', environmentId) : null);
+  async startCleanup(@Ctx() { principal }: RgsContext, @Arg('environmentId', () => ID, { nullable: true }) environmentId?: string | null): Promise<CleanupRunType> {
+    const run = await this.kickoff.startRun(environmentId ? parseObjectId('environmentId', environmentId) : null, principal.name);
     return CleanupRunType.from(await this.queries.withCounts(run));
   }
 
-  @Mutation(() => CleanupRunType, { description: 'Lets a run AWAITING_APPROVAL go: it runs as planned, without the CLEANUP_MAX_SHARE limit' })
-  async approveCleanupRun(@Arg('id', () => ID) id: string): Promise<CleanupRunType> {
-    return CleanupRunType.from(await this.queries.withCounts(await this.approvals.approve(parseObjectId('id', id))));
+  @Mutation(() => CleanupRunType, {
+    description:
+      'Lets a run AWAITING_APPROVAL go: it runs as planned, without the CLEANUP_MAX_SHARE limit. ' +
+      'FORBIDDEN for the principal that started the run (two-person approval) unless ALLOW_SELF_APPROVAL=true.',
+  })
+  async approveCleanupRun(@Ctx() { principal }: RgsContext, @Arg('id', () => ID) id: string): Promise<CleanupRunType> {
+    return CleanupRunType.from(await this.queries.withCounts(await this.approvals.approve(parseObjectId('id', id), principal.name)));
   }
 
   @Mutation(() => CleanupRunType, { description: 'Ends a QUEUED or AWAITING_APPROVAL run as CANCELLED; it has touched nothing. A RUNNING run cannot be cancelled.' })
-  async cancelCleanupRun(@Arg('id', () => ID) id: string): Promise<CleanupRunType> {
-    return CleanupRunType.from(await this.queries.withCounts(await this.approvals.cancel(parseObjectId('id', id))));
+  async cancelCleanupRun(@Ctx() { principal }: RgsContext, @Arg('id', () => ID) id: string): Promise<CleanupRunType> {
+    return CleanupRunType.from(await this.queries.withCounts(await this.approvals.cancel(parseObjectId('id', id), principal.name)));
   }
 
   @Query(() => [CleanupRunType], { description: 'Newest first' })

@@ -46,11 +46,23 @@ export class CleanupRunType {
   @Field(() => [SkippedEnvironmentType], { description: 'Environments in scope the run leaves alone, with the reason' })
   skippedEnvironments!: SkippedEnvironmentType[];
 
+  @Field(() => String, { nullable: true, description: 'The principal that started the run (startCleanup), or "schedule" for the cron; null for runs recorded before principals' })
+  startedBy!: string | null;
+
+  @Field({ description: 'When the run was started (startCleanup or the cron); startedAt is when it began RUNNING' })
+  createdAt!: Date;
+
   @Field(() => Date, { nullable: true, description: 'When approveCleanupRun let the run go' })
   approvedAt!: Date | null;
 
+  @Field(() => String, { nullable: true, description: 'The principal that approved it' })
+  approvedBy!: string | null;
+
   @Field(() => Date, { nullable: true, description: 'When cancelCleanupRun ended the run' })
   cancelledAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The principal that cancelled it' })
+  cancelledBy!: string | null;
 
   @Field(() => Date, { nullable: true })
   startedAt!: Date | null;
@@ -72,8 +84,12 @@ export class CleanupRunType {
       maxShare: doc.maxShare ?? null,
       plannedEnvironments: (doc.planned ?? []).map(PlannedEnvironmentType.from),
       skippedEnvironments: (doc.skipped ?? []).map(SkippedEnvironmentType.from),
+      startedBy: doc.startedBy ?? null,
+      createdAt: doc.createdAt,
       approvedAt: doc.approvedAt ?? null,
+      approvedBy: doc.approvedBy ?? null,
       cancelledAt: doc.cancelledAt ?? null,
+      cancelledBy: doc.cancelledBy ?? null,
       startedAt: doc.startedAt ?? null,
       finishedAt: doc.finishedAt ?? null,
     };

@@ -25,6 +25,12 @@ export class DispatchType {
   @Field(() => String, { nullable: true, description: 'Why the last call failed' })
   lastError!: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The principal that last sent it again by hand (retryDispatch)' })
+  retriedBy!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When retryDispatch last sent it again' })
+  retriedAt!: Date | null;
+
   static from(doc: Omit<DispatchRecord, 'boIds'> & { count: number }): DispatchType {
     return {
       id: String(doc._id),
@@ -34,6 +40,8 @@ export class DispatchType {
       attempts: doc.attempts,
       gamesOperationId: doc.gamesOperationId ?? null,
       lastError: doc.lastError ?? null,
+      retriedBy: doc.retriedBy ?? null,
+      retriedAt: doc.retriedAt ?? null,
     };
   }
 }

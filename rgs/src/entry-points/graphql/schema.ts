@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { MeResolver } from '../../../../shared/src/graphql/me.resolver.js';
 import type { CleanupApprovalService } from '../../domain/cleanup-approval.service.js';
 import type { CleanupKickoffService } from '../../domain/cleanup-kickoff.service.js';
 import type { CleanupPlanService } from '../../domain/cleanup-plan.service.js';
@@ -20,7 +21,7 @@ export interface RgsResolverDeps {
 }
 
 /** The resolver classes of the RGS API; the SDL emitted from them is graphql/rgs.graphql. */
-export const RGS_RESOLVERS = [EnvironmentResolver, CleanupPlanResolver, CleanupRunResolver, DispatchResolver] as const;
+export const RGS_RESOLVERS = [EnvironmentResolver, CleanupPlanResolver, CleanupRunResolver, DispatchResolver, MeResolver] as const;
 
 /** Builds the RGS schema with resolvers wired to the given services; validation is explicit. */
 export async function buildRgsSchema(deps: RgsResolverDeps): Promise<GraphQLSchema> {
@@ -29,6 +30,7 @@ export async function buildRgsSchema(deps: RgsResolverDeps): Promise<GraphQLSche
     [CleanupPlanResolver, new CleanupPlanResolver(deps.planner)],
     [CleanupRunResolver, new CleanupRunResolver(deps.kickoff, deps.approvals, deps.queries)],
     [DispatchResolver, new DispatchResolver(deps.retries)],
+    [MeResolver, new MeResolver()],
   ]);
   return buildSchema({
     resolvers: RGS_RESOLVERS,
