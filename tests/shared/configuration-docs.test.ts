@@ -80,6 +80,17 @@ describe('docs/configuration.md against the configuration schemas', () => {
     expect(problems).toEqual([]);
   });
 
+  it.each(SCHEMAS)('When the "$heading" table lists a variable, then the $heading schema reads it', ({ heading, schema, without }) => {
+    // Arrange
+    const read = new Set(schemaDefaults(schema, without).map(([name]) => name));
+
+    // Act
+    const stale = [...documentedRows(markdown, heading).keys()].filter((name) => !read.has(name));
+
+    // Assert
+    expect(stale).toEqual([]);
+  });
+
   it('When the tooling reads a variable from process.env, then the doc has a row for it', () => {
     // Arrange
     const documented = new Set([...markdown.matchAll(/^\| `([A-Z][A-Z0-9_]*)`/gm)].map((m) => m[1]!));
