@@ -16,7 +16,7 @@ import { MAX_IDS_PER_REQUEST } from './domain/cleanup-action.js';
 import { DEVELOPMENT_SECRETS } from '../../shared/src/secret-policy.js';
 import { GAMES_DEVELOPMENT_PRINCIPALS, GAMES_ROLES } from './access.js';
 
-const gamesEnvSchema = baseEnvSchema.extend({
+export const gamesEnvSchema = baseEnvSchema.extend({
   GAMES_MONGODB_URI: mongoUri,
   GAMES_PORT: port(4001),
   GAMES_API_TOKEN: optionalString,

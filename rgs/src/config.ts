@@ -31,7 +31,7 @@ export function isTimeZone(zone: string): boolean {
 /** The blast-radius limit when CLEANUP_MAX_SHARE is unset. */
 export const DEFAULT_MAX_SHARE = 0.75;
 
-const rgsEnvSchema = baseEnvSchema.extend({
+export const rgsEnvSchema = baseEnvSchema.extend({
   RGS_MONGODB_URI: mongoUri,
   RGS_PORT: port(4000),
   RGS_API_TOKEN: optionalString,

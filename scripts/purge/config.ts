@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { baseEnvSchema, optionalString, parseConfig, resolveSecret } from '../../shared/src/config.js';
 import { DEVELOPMENT_SECRETS } from '../../shared/src/secret-policy.js';
 
-const purgeEnvSchema = baseEnvSchema.pick({ NODE_ENV: true }).extend({
+export const purgeEnvSchema = baseEnvSchema.pick({ NODE_ENV: true }).extend({
   /** Base URL of the Games API (without /graphql). */
   GAMES_URL: z.preprocess((value) => (value === '' ? undefined : value), z.string().url().default('http://localhost:4001')),
   /** The purge operator's own Games key (a principal holding `purger`). */

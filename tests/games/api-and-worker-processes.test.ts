@@ -8,7 +8,7 @@ import { startTestGames, type TestGames } from '../support/games-app.js';
 import { freshDatabaseUri } from '../support/mongo.js';
 
 /**
- * The production topology of the README: an API process with RUN_JOBS=false and a worker process,
+ * The production topology of docs/deployment.md: an API process with RUN_JOBS=false and a worker process,
  * on one database. The API records requests and queues their operations; only the worker runs them.
  */
 describe('Games as an API process (RUN_JOBS=false) beside a worker process', () => {

@@ -8,10 +8,12 @@ import { startSecuredService, type SecuredService } from './support/secured-serv
 const SCHEMAS = { games: buildSchema(readFileSync('graphql/games.graphql', 'utf8')), rgs: buildSchema(readFileSync('graphql/rgs.graphql', 'utf8')) };
 const LIMIT_MESSAGE = /limit of|exceeded|exactly one mutation|more th(?:an|at) \d+ tokens/i;
 
-/** Every operation a person or a client is told to send: README, client documents, GraphiQL examples, GraphiQL's introspection. */
+/** Every operation a person or a client is told to send: README and docs/, client documents, GraphiQL examples, GraphiQL's introspection. */
 function documentedOperations(): Array<{ source: string; service: 'games' | 'rgs'; document: DocumentNode; name: string | undefined; variables?: Record<string, unknown> }> {
   const sources: Array<[string, string, Record<string, unknown>?]> = [
-    ...[...readFileSync('README.md', 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m, i) => [`README block ${i + 1}`, m[1]!] as [string, string]),
+    ...['README.md', ...readdirSync('docs', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)].flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m, i) => [`${file} block ${i + 1}`, m[1]!] as [string, string]),
+    ),
     ...readdirSync('graphql/operations/games').map((f) => [`graphql/operations/games/${f}`, readFileSync(`graphql/operations/games/${f}`, 'utf8')] as [string, string]),
     ...GAMES_TABS.map((tab, i) => [`Games GraphiQL tab ${i + 1}`, tab.query, tab.variables] as [string, string, Record<string, unknown>?]),
     ...RGS_TABS.map((tab, i) => [`RGS GraphiQL tab ${i + 1}`, tab.query, tab.variables] as [string, string, Record<string, unknown>?]),
