@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { MongoClient, ObjectId } from 'mongodb';
-import { createAgenda } from '../../shared/src/agenda.js';
-import { backendOf } from '../../shared/src/agenda-backend.js';
+import { createAgenda } from '../../shared/src/agenda/agenda.js';
+import { backendOf } from '../../shared/src/agenda/backend-saves.js';
 import { capturedLogger } from '../support/captured-logs.js';
 import { freshDatabaseUri } from '../support/mongo.js';
 

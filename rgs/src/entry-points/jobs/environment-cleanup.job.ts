@@ -1,6 +1,6 @@
 import { backoffStrategies, type Agenda, type JobWithId } from 'agenda';
 import { Types } from 'mongoose';
-import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
+import { heartbeatsOf } from '../../../../shared/src/agenda/job-heartbeat.js';
 import type { Logger } from '../../../../shared/src/logger.js';
 import type { ChainScheduler, EnvironmentCleanupService } from '../../domain/environment-cleanup.service.js';
 

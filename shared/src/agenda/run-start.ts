@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import { ObjectId, type Collection } from 'mongodb';
-import { backendOf, type SavedJobState } from './agenda-backend.js';
-import type { Logger } from './logger.js';
+import { backendOf, type SavedJobState } from './backend-saves.js';
+import type { Logger } from '../logger.js';
 
 /** What the job processor and the shutdown sequence tell the run-start writes. */
 export interface RunStartWrites {

@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { ClientSession, Db, Document } from 'mongodb';
 import { AGENDA_JOBS_COLLECTION } from './job-heartbeat.js';
-import type { ClientWrite } from './mongo/client-bulk-write.js';
+import type { ClientWrite } from '../mongo/client-bulk-write.js';
 
 /**
  * The attributes the MongoDB backend stores as null when a job is saved without them

@@ -2,14 +2,14 @@ import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
-import { DEFAULT_SHUTDOWN_DRAIN_MS } from './config.js';
-import { backendOf } from './agenda-backend.js';
-import { overlapRunStartWrites, type RunStartWrites } from './agenda-run-start.js';
+import { DEFAULT_SHUTDOWN_DRAIN_MS } from '../config.js';
+import { backendOf } from './backend-saves.js';
+import { overlapRunStartWrites, type RunStartWrites } from './run-start.js';
 import { AGENDA_JOBS_COLLECTION, JobHeartbeats, heartbeatsOf } from './job-heartbeat.js';
-import { instrumentAgendaJobs } from './metrics/agenda-metrics.js';
-import { JobNotificationChannel } from './job-notification-channel.js';
+import { instrumentAgendaJobs } from '../metrics/agenda-metrics.js';
+import { JobNotificationChannel } from './notification-channel.js';
 import { stalledJobsGauge } from './stalled-jobs.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 export interface AgendaFactoryOptions {
   /** The service's database; Agenda keeps its jobs in its `agendaJobs` collection. */
@@ -23,7 +23,7 @@ export interface AgendaFactoryOptions {
   processEveryMs: number;
   /**
    * Lock lifetime of jobs defined without one, in milliseconds (JOB_LOCK_LIFETIME_MS, default 30 000).
-   * Running jobs renew it on a timer (shared/src/job-heartbeat.ts), so it only bounds how long a
+   * Running jobs renew it on a timer (shared/src/agenda/job-heartbeat.ts), so it only bounds how long a
    * crashed process's job waits for another worker. Agenda also keeps a timer of half this per
    * running job, so tests use a short one to let the process exit promptly.
    */
