@@ -3,7 +3,8 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import { DEFAULT_SHUTDOWN_DRAIN_MS } from '../config.js';
-import { backendOf } from './backend-saves.js';
+import { releaseLocksWithoutRejecting, skipFinalSaveOfRemovedJobs } from './backend-saves.js';
+import { processEachJobOnceLocked, refillLockLimitedOnRelease, serializeLockLimitedFills, startedJobProcessorOf, stopProcessor } from './job-processor.js';
 import { overlapRunStartWrites, type RunStartWrites } from './run-start.js';
 import { AGENDA_JOBS_COLLECTION, JobHeartbeats, heartbeatsOf } from './job-heartbeat.js';
 import { instrumentAgendaJobs } from '../metrics/agenda-metrics.js';
@@ -17,7 +18,7 @@ export interface AgendaFactoryOptions {
   /** Identifies this worker in job locks (`lastModifiedBy`). */
   name: string;
   /**
-   * How often to poll for due jobs, in milliseconds. A number, never a string: see DEVELOPERS.md.
+   * How often to poll for due jobs, in milliseconds. A number: Agenda parses a string as a human interval (`'5 seconds'`) and falls back to 5 s when it cannot.
    * Jobs saved while running start at once through the change-stream channel; polling is the fallback.
    */
   processEveryMs: number;
@@ -77,129 +78,23 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
   return agenda;
 }
 
-/** Each Agenda's run-start writes (agenda-run-start.ts): created with it, told by its processor which jobs are about to run. */
+/** Each Agenda's run-start writes (run-start.ts): created with it, told by its processor which jobs are about to run. */
 const runStartWrites = new WeakMap<Agenda, RunStartWrites>();
 
 /**
- * A one-off job that succeeded is removed (`removeOnComplete`) right after Agenda's final save of
- * it, which only unlocks it: a round trip more before the process's slot frees (a Games operation
- * waited for one in bursts), an update for mongod, and a released lock, which the notification
- * channel passes on, so every process looks for a job to lock and finds none. That save is skipped;
- * every other one is kept: a failed run (its reason, its retry), a job due again (recurring, or
- * handed over at shutdown), and any save before the job succeeded. Should the removal then fail,
- * the job stays locked until its lock expires, and the next run finds its work done (every handler
- * is idempotent).
- */
-function skipFinalSaveOfRemovedJobs(agenda: Agenda): void {
-  const succeeded = new WeakSet<object>();
-  // Emitted by `Job.run` after the handler returned and before its final save.
-  agenda.on('success', (job: { attrs: object }) => succeeded.add(job.attrs));
-  const backend = backendOf(agenda);
-  const save = backend.saveJobState.bind(backend);
-  backend.saveJobState = async (attrs, options) => {
-    const removes = (agenda.definitions[attrs.name] as { removeOnComplete?: boolean } | undefined)?.removeOnComplete ?? agenda.attrs.removeOnComplete;
-    const removedNext = succeeded.has(attrs) && attrs.nextRunAt == null && attrs.lockedAt == null && removes === true;
-    succeeded.delete(attrs);
-    if (!removedNext) return save(attrs, options);
-  };
-}
-
-/**
- * Agenda releases a lock it will not use without awaiting the release (JobProcessor: a job locked
- * over the lock limit, a job due too far away), so a release that fails because MongoDB is
- * unreachable (a failover, an outage) would be an unhandled rejection, which ends the process. A
- * failed release is logged instead; the lock then expires after its lifetime and a worker takes the job.
- */
-function releaseLocksWithoutRejecting(agenda: Agenda, logger: Logger): void {
-  const backend = backendOf(agenda);
-  const unlock = backend.unlockJob.bind(backend);
-  backend.unlockJob = (attrs) =>
-    unlock(attrs).catch((err: unknown) => logger.warn({ err, job: attrs.name, jobId: String(attrs._id) }, 'could not release a job lock; it expires after its lifetime'));
-}
-
-/** The part of Agenda's JobProcessor (agenda/dist/JobProcessor.js) that start and shutdown have to reach. */
-interface JobProcessorInternals {
-  isRunning: boolean;
-  processInterval?: NodeJS.Timeout;
-  notificationUnsubscribe?: () => void;
-  lockedJobs: Array<{ attrs: { _id?: unknown } }>;
-  runningJobs: unknown[];
-  maxConcurrency: number;
-  jobStatus: Record<string, { running: number } | undefined>;
-  enqueueJob(job: { attrs: { name: string } }): void;
-  jobProcessing(): Promise<void>;
-  jobQueueFilling(name: string): Promise<void>;
-  updateStatus(name: string, key: 'locked' | 'running', delta: number): void;
-}
-
-const jobProcessorOf = (agenda: Agenda) => (agenda as unknown as { jobProcessor?: JobProcessorInternals }).jobProcessor;
-
-/**
- * Starts processing jobs, each as soon as it is locked. Agenda's queue filling locks every due job
- * it finds, one round trip each, and one more that finds none, and only then starts the first:
- * a burst of 8 Games operations waited 125 ms (p50 at 100,000 tables) between lock and start. Now
- * each locked job goes to the processing loop at once, which still respects every concurrency
- * limit and refuses to start anything once shutdown began (`stopTakingJobs`), and its handler
- * starts without waiting for the save of its start (agenda-run-start.ts).
- *
- * A job defined with a `lockLimit` leaves the other due jobs of its name unlocked, free for other
- * processes, instead of holding them in a local queue where their locks expire unrenewed; when one
- * of its jobs ends here, this process looks for the next at once, not at the next poll.
+ * Starts processing jobs, each as soon as it is locked (job-processor.ts), its handler starting
+ * without waiting for the save of its start (run-start.ts); lock-limited jobs are filled one at a
+ * time and looked for again as soon as one of theirs ends here.
  */
 export async function startAgenda(agenda: Agenda): Promise<void> {
   await agenda.start();
-  const processor = jobProcessorOf(agenda);
-  if (!processor) return;
+  const processor = startedJobProcessorOf(agenda);
   const fail = (err: unknown) => agenda.emit('error', err);
   serializeLockLimitedFills(agenda, processor);
-  const updateStatus = processor.updateStatus.bind(processor);
-  processor.updateStatus = (name, key, delta) => {
-    updateStatus(name, key, delta);
-    if (key === 'locked' && delta < 0 && agenda.definitions[name]?.lockLimit && processor.isRunning) {
-      queueMicrotask(() => processor.jobQueueFilling(name).catch(fail));
-    }
-  };
-  const enqueue = processor.enqueueJob.bind(processor);
-  // Agenda's own test before running a job (JobProcessor.runOrRetry), which queues the job again
-  // when it fails: processing only a job that can run now never turns that into a loop.
-  const canRunNow = (name: string) =>
-    processor.runningJobs.length < processor.maxConcurrency && (processor.jobStatus[name]?.running ?? 0) < (agenda.definitions[name]?.concurrency || Infinity);
+  refillLockLimitedOnRelease(agenda, processor, fail);
   const starts = runStartWrites.get(agenda);
-  processor.enqueueJob = (job) => {
-    starts?.expect(job.attrs);
-    enqueue(job);
-    if (canRunNow(job.attrs.name)) queueMicrotask(() => processor.jobProcessing().catch(fail));
-  };
-}
-
-/**
- * One queue filling at a time per lock-limited job name. Agenda fills a name's queue per
- * notification and per poll, concurrently, and each filling checks the lock limit before its lock
- * lands: two fills could both lock a job, the second then unlocking its own (another process saw
- * it locked meanwhile). A filling asked for while one runs (including Agenda's own recursion after
- * each lock) becomes one more filling after it, which locks up to the limit and stops.
- */
-function serializeLockLimitedFills(agenda: Agenda, processor: JobProcessorInternals): void {
-  const fill = processor.jobQueueFilling.bind(processor);
-  const filling = new Map<string, { again: boolean }>();
-  processor.jobQueueFilling = async (name) => {
-    if (!agenda.definitions[name]?.lockLimit) return fill(name);
-    const running = filling.get(name);
-    if (running) {
-      running.again = true;
-      return;
-    }
-    const state = { again: true };
-    filling.set(name, state);
-    try {
-      while (state.again && processor.isRunning) {
-        state.again = false;
-        await fill(name);
-      }
-    } finally {
-      filling.delete(name);
-    }
-  };
+  if (!starts) throw new Error('this Agenda has no run-start writes: create it with createAgenda()');
+  processEachJobOnceLocked(agenda, processor, (attrs) => starts.expect(attrs), fail);
 }
 
 /** Jobs this process locked, for `handOverJobs`; empty when Agenda was never started. */
@@ -208,18 +103,13 @@ export interface TakenJobs {
 }
 
 /**
- * Shutdown, step 1: take no new job. Agenda's `drain()` stops polling but still starts jobs it has
- * already locked and queued (and jobs a notification locks meanwhile), so the processor is marked
- * stopped first: `runOrRetry` then refuses to start anything. Running jobs go on.
+ * Shutdown, step 1: take no new job (`stopProcessor`: Agenda's `drain()` would still start the jobs
+ * it has locked and queued). Running jobs go on.
  */
 export function stopTakingJobs(agenda: Agenda): TakenJobs {
-  const processor = jobProcessorOf(agenda);
-  if (!processor) return { lockedIds: () => [] };
-  processor.isRunning = false;
-  clearInterval(processor.processInterval);
-  processor.processInterval = undefined;
-  processor.notificationUnsubscribe?.();
-  processor.notificationUnsubscribe = undefined;
+  if (!agenda.isActiveJobProcessor()) return { lockedIds: () => [] };
+  const processor = startedJobProcessorOf(agenda);
+  stopProcessor(processor);
   return { lockedIds: () => processor.lockedJobs.map((job) => job.attrs._id) };
 }
 

@@ -1,6 +1,5 @@
-import type { Agenda } from 'agenda';
+import type { Agenda, JobParameters } from 'agenda';
 import { ObjectId, type Collection } from 'mongodb';
-import { backendOf, type SavedJobState } from './backend-saves.js';
 import type { Logger } from '../logger.js';
 
 /** What the job processor and the shutdown sequence tell the run-start writes. */
@@ -31,10 +30,9 @@ export function overlapRunStartWrites(agenda: Agenda, jobs: Collection, logger: 
   const expected = new WeakSet<object>();
   const landing = new WeakMap<object, Promise<void>>();
   const inFlight = new Set<Promise<void>>();
-  const backend = backendOf(agenda);
-  const save = backend.saveJobState.bind(backend);
+  const save = agenda.db.saveJobState.bind(agenda.db);
 
-  const writeStart = (attrs: SavedJobState, lastModifiedBy: string | undefined): Promise<void> => {
+  const writeStart = (attrs: JobParameters, lastModifiedBy: string | undefined): Promise<void> => {
     const write = jobs
       .updateOne(
         { _id: new ObjectId(String(attrs._id)), name: attrs.name },
@@ -49,7 +47,7 @@ export function overlapRunStartWrites(agenda: Agenda, jobs: Collection, logger: 
     return write;
   };
 
-  backend.saveJobState = async (attrs, options) => {
+  agenda.db.saveJobState = async (attrs, options) => {
     // Kept for the run's every later save: two of them may be on the wire at once (a touch, the end).
     await landing.get(attrs);
     if (expected.has(attrs) && attrs.lastRunAt) {
