@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
-import { ConfigError } from '../shared/src/config.js';
+import { baseEnvSchema, ConfigError, parseConfig } from '../shared/src/config.js';
+import { refuseUntestedDependencies, UntestedDependencyError } from '../shared/src/dependency-check/refuse-untested-dependencies.js';
 import { createLogger, wantsPrettyLogs } from '../shared/src/logger.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../shared/src/mongo/embedded-mongo.js';
 import { resolveMongodBinary } from '../shared/src/mongo/mongod-binary.js';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const gamesConfig = loadGamesConfig(process.env);
   const rgsConfig = loadRgsConfig(process.env);
   const logger = createLogger({ name: 'demo', level: gamesConfig.logLevel, pretty: wantsPrettyLogs(gamesConfig.nodeEnv) });
+  await refuseUntestedDependencies({ allowUntested: parseConfig(baseEnvSchema, process.env).ALLOW_UNTESTED_DEPENDENCIES ?? false, logger });
   const shutdown = stopOnSignals(logger);
 
   let embedded: EmbeddedMongo | null = null;
@@ -56,6 +58,6 @@ Press Ctrl-C to stop.
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err instanceof ConfigError || err instanceof UntestedDependencyError ? err.message : err);
   process.exit(1);
 });
