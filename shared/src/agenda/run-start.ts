@@ -13,18 +13,18 @@ export interface RunStartWrites {
 /**
  * A run's handler starts without waiting for Agenda's save of the run's start. Agenda writes
  * `lastRunAt` (and the next run time) before it calls the handler: one round trip, under load a wait
- * for a busy core, on the path from a request to its worker (a Games operation waited for it on
- * every start). That write is now sent and the handler starts at once; every later save of the same
- * run (a touch, the failure, the final save before a removal) waits for it, so nothing the run
- * writes afterwards can be overwritten by it.
+ * for a busy core, on the path from a request to its worker. Here that write is sent and the
+ * handler starts at once; every later save of the same run (a touch, the failure, the final save
+ * before a removal) waits for it, so nothing the run writes afterwards can be overwritten by it.
  *
  * The write sets only what the start changes: `lastRunAt`, `nextRunAt`, `lastModifiedBy`. Agenda's
  * save would also write `lockedAt` back as it was at the lock, which, landing after a heartbeat's
  * renewal (job-heartbeat.ts compares-and-sets `lockedAt`), would make the run look stolen.
  *
- * Should the write fail (MongoDB unreachable), it is logged and the run goes on; before, the run did
- * not start and its job waited for the lock to expire. Agendash shows a run as running once the
- * write lands, a round trip after the handler started.
+ * Should the write fail (MongoDB unreachable), it is logged and the run goes on, rather than the job
+ * waiting for its lock to expire. Agendash shows a run as running once the write lands, a round trip
+ * after the handler started. Relies on the run's first save carrying `lastRunAt` and coming before
+ * the handler (tests/shared/agenda-contract.test.ts).
  */
 export function overlapRunStartWrites(agenda: Agenda, jobs: Collection, logger: Logger): RunStartWrites {
   const expected = new WeakSet<object>();

@@ -10,9 +10,9 @@ export const CLEANUP_GAME_TABLES_JOB = 'cleanup-game-tables';
 
 /**
  * Operations one worker process archives at once: as many as one RGS process's outbox keeps in
- * flight (SENDS_IN_FLIGHT). An operation spends most of its time waiting for round trips, so with 4
- * slots the worker fell behind a 1,000,000-table run: operations waited 3.8 s (p50) for a slot while
- * mongod had CPU to spare, and Games finished 4.8 s after RGS (docs/benchmarks.md).
+ * flight (SENDS_IN_FLIGHT). An operation spends most of its time waiting for round trips, so with
+ * fewer slots than that, operations queue for a slot while mongod has CPU to spare and Games
+ * finishes well after RGS (measurements: docs/benchmarks.md).
  */
 export const WORKER_CONCURRENCY = 8;
 
