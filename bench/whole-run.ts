@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Types, type Connection, type mongo } from 'mongoose';
 import { WORKER_CONCURRENCY } from '../games/src/entry-points/jobs/cleanup-game-tables.worker.js';
-import { removeFinishedJobs } from '../shared/src/finished-jobs.js';
+import { removeFinishedJobs } from '../shared/src/agenda/finished-jobs.js';
 import { freePort } from '../tests/rgs/support/free-port.js';
 import { startServiceProcess, type ServiceProcess as StartedProcess } from '../tests/support/service-process.js';
 import { median } from './median.js';

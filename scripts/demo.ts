@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
-import { ConfigError } from '../shared/src/config.js';
-import { createLogger, wantsPrettyLogs } from '../shared/src/logger.js';
+import { baseEnvSchema, ConfigError, parseConfig } from '../shared/src/config.js';
+import { refuseUntestedDependencies, UntestedDependencyError } from '../shared/src/dependency-check/refuse-untested-dependencies.js';
+import { wantsPrettyLogs } from '../shared/src/logger.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../shared/src/mongo/embedded-mongo.js';
 import { resolveMongodBinary } from '../shared/src/mongo/mongod-binary.js';
 import { serviceBanner } from '../shared/src/service-main.js';
@@ -10,6 +11,7 @@ import { loadGamesConfig } from '../games/src/config.js';
 import { startGamesApp } from '../games/src/games-app.js';
 import { loadRgsConfig } from '../rgs/src/config.js';
 import { startRgsApp } from '../rgs/src/rgs-app.js';
+import { demoLoggers } from './demo/demo-loggers.js';
 import { seedDemoData } from './demo/seed-demo-data.js';
 
 /**
@@ -21,7 +23,9 @@ import { seedDemoData } from './demo/seed-demo-data.js';
 async function main(): Promise<void> {
   const gamesConfig = loadGamesConfig(process.env);
   const rgsConfig = loadRgsConfig(process.env);
-  const logger = createLogger({ name: 'demo', level: gamesConfig.logLevel, pretty: wantsPrettyLogs(gamesConfig.nodeEnv) });
+  const loggers = demoLoggers({ level: gamesConfig.logLevel, pretty: wantsPrettyLogs(gamesConfig.nodeEnv) });
+  const logger = loggers.demo;
+  await refuseUntestedDependencies({ allowUntested: parseConfig(baseEnvSchema, process.env).ALLOW_UNTESTED_DEPENDENCIES ?? false, logger });
   const shutdown = stopOnSignals(logger);
 
   let embedded: EmbeddedMongo | null = null;
@@ -33,10 +37,10 @@ async function main(): Promise<void> {
       logger,
     });
   }
-  const games = await startGamesApp(gamesConfig, { mongoUri: gamesConfig.mongoUri ?? embedded!.uri('games'), logger: logger.child({ service: 'games' }) });
+  const games = await startGamesApp(gamesConfig, { mongoUri: gamesConfig.mongoUri ?? embedded!.uri('games'), logger: loggers.games });
   const rgs = await startRgsApp(
     { ...rgsConfig, games: { ...rgsConfig.games, url: games.url } },
-    { mongoUri: rgsConfig.mongoUri ?? embedded!.uri('rgs'), logger: logger.child({ service: 'rgs' }) },
+    { mongoUri: rgsConfig.mongoUri ?? embedded!.uri('rgs'), logger: loggers.rgs },
   );
   shutdown.stopWith([rgs.stop, games.stop, async () => embedded?.stop()]);
 
@@ -59,6 +63,6 @@ Press Ctrl-C to stop.
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err instanceof ConfigError || err instanceof UntestedDependencyError ? err.message : err);
   process.exit(1);
 });

@@ -1,14 +1,14 @@
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
-import { createAgenda, startAgenda } from '../../shared/src/agenda.js';
-import { JobsInTransaction } from '../../shared/src/job-in-transaction.js';
+import { createAgenda, startAgenda } from '../../shared/src/agenda/agenda.js';
+import { JobsInTransaction } from '../../shared/src/agenda/job-in-transaction.js';
 import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
 import { GAMES_ACCESS } from './access.js';
 import { AbandonedTransactions } from '../../shared/src/mongo/abandoned-transactions.js';
 import { connectMongo, ensureCollections, processAppName } from '../../shared/src/mongo/connect.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
-import { stalledJobCheck } from '../../shared/src/stalled-jobs.js';
+import { stalledJobCheck } from '../../shared/src/agenda/stalled-jobs.js';
 import type { GamesConfig } from './config.js';
 import type { SchemaPlugin } from './data-access/game-table.model.js';
 import { registerGamesModels, type GamesModels } from './data-access/games-models.js';

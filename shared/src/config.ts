@@ -106,6 +106,11 @@ export const baseEnvSchema = z.object({
   GRAPHIQL_ENABLED: optionalFlag,
   /** Answer introspection and suggest field names in errors; default on, off when NODE_ENV=production. */
   INTROSPECTION_ENABLED: optionalFlag,
+  /**
+   * Start even when agenda, @agendajs/mongo-backend, agendash or mongoose is not the version the
+   * adapters were tested with (a warning instead of the refusal), to try an upgrade. Default false.
+   */
+  ALLOW_UNTESTED_DEPENDENCIES: optionalFlag,
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;

@@ -1,4 +1,4 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { PinoPretty } from 'pino-pretty';
 import { requestLogFields } from './request-scope.js';
 
@@ -15,22 +15,45 @@ export function wantsPrettyLogs(nodeEnv: string, stdout: { isTTY?: boolean } = p
   return nodeEnv === 'development' && stdout.isTTY === true;
 }
 
+/** How a process's root logger is made; `destination` (default stdout) is for tests. */
+export interface LoggerOptions {
+  name: string;
+  level: LevelWithSilent;
+  pretty?: boolean;
+  destination?: DestinationStream;
+}
+
 /**
  * The one pino root of a process. Entry points derive children that carry the ids a reader needs to
  * follow one request or operation: `logger.child({ operationId })`, `logger.child({ requestId })`.
- * `pretty` (default false) formats with pino-pretty in this thread (no worker: nothing is lost at exit).
+ * Every line carries `service: name`. `pretty` (default false) formats with pino-pretty in this
+ * thread (no worker: nothing is lost at exit).
  */
-export function createLogger(options: { name: string; level: LevelWithSilent; pretty?: boolean }): Logger {
+export function createLogger(options: LoggerOptions): Logger {
+  return rootLogger(options, { service: options.name });
+}
+
+/**
+ * The root of a process that runs several services (the demo): no `service` of its own, so each
+ * `logger.child({ service })` gives its lines exactly one. A child cannot replace a binding of its
+ * parent; pino would write the key twice.
+ */
+export function createMultiServiceLogger(options: LoggerOptions): Logger {
+  return rootLogger(options, {});
+}
+
+function rootLogger(options: LoggerOptions, base: Record<string, string>): Logger {
   // The mixin adds the request id and principal to every line written while serving a request.
-  const base = { name: options.name, level: options.level, base: { service: options.name }, timestamp: pino.stdTimeFunctions.isoTime, mixin: requestLogFields };
+  const settings = { name: options.name, level: options.level, base, timestamp: pino.stdTimeFunctions.isoTime, mixin: requestLogFields };
   if (options.pretty) {
     return pino(
-      base,
+      settings,
       PinoPretty({
         colorize: true,
         sync: true,
         translateTime: 'SYS:HH:MM:ss.l',
         ignore: 'pid,hostname,name,service',
+        destination: options.destination,
         // "[rgs] run 65a… dispatch 65b… slice cleaned…": the ids a reader follows, before the message
         messageFormat: (log, messageKey) => {
           const ids = TRACE_IDS.filter((key) => log[key] !== undefined).map((key) => `${key}=${String(log[key])}`);
@@ -39,5 +62,6 @@ export function createLogger(options: { name: string; level: LevelWithSilent; pr
       }),
     );
   }
-  return pino({ ...base, formatters: { level: (label) => ({ level: label }) } });
+  const formatters = { level: (label: string) => ({ level: label }) };
+  return options.destination ? pino({ ...settings, formatters }, options.destination) : pino({ ...settings, formatters });
 }

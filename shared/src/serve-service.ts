@@ -1,4 +1,4 @@
-import { handOverJobs, stopTakingJobs } from './agenda.js';
+import { handOverJobs, stopTakingJobs } from './agenda/agenda.js';
 import type { ServiceConfig } from './config.js';
 import { startGraphqlService, type GraphqlServiceOptions } from './http/graphql-service.js';
 

@@ -1,4 +1,5 @@
-import { ConfigError, type ServiceConfig } from './config.js';
+import { baseEnvSchema, ConfigError, parseConfig, type ServiceConfig } from './config.js';
+import { refuseUntestedDependencies, UntestedDependencyError } from './dependency-check/refuse-untested-dependencies.js';
 import { createLogger, wantsPrettyLogs, type Logger } from './logger.js';
 import { resolveMongoTarget } from './mongo/mongo-target.js';
 import type { RunningService } from './serve-service.js';
@@ -36,12 +37,14 @@ export function serviceBanner(name: string, url: string, config: ServiceConfig, 
 
 /**
  * The whole of a service's `main.ts`: config, logger, MongoDB (configured or embedded), the app,
- * shutdown on SIGINT/SIGTERM, and the banner. A bad configuration prints its message and exits 1.
+ * shutdown on SIGINT/SIGTERM, and the banner. A bad configuration, or a dependency the adapters were
+ * not tested with (checked before MongoDB, HTTP or any job), prints its message and exits 1.
  */
 export function runServiceMain<C extends ServiceConfig>(service: ServiceMain<C>, env: NodeJS.ProcessEnv): void {
   const run = async () => {
     const config = service.loadConfig(env);
     const logger = createLogger({ name: service.name, level: config.logLevel, pretty: wantsPrettyLogs(config.nodeEnv) });
+    await refuseUntestedDependencies({ allowUntested: parseConfig(baseEnvSchema, env).ALLOW_UNTESTED_DEPENDENCIES ?? false, logger });
     const shutdown = stopOnSignals(logger);
     const mongo = await resolveMongoTarget(config.mongoUri, service.dbName, config.embedded, logger);
     const app = await service.start(config, { mongoUri: mongo.uri, logger });
@@ -50,7 +53,7 @@ export function runServiceMain<C extends ServiceConfig>(service: ServiceMain<C>,
     console.log(`\n${lines.join('\n')}\n`);
   };
   run().catch((err: unknown) => {
-    console.error(err instanceof ConfigError ? err.message : err);
+    console.error(err instanceof ConfigError || err instanceof UntestedDependencyError ? err.message : err);
     process.exit(1);
   });
 }

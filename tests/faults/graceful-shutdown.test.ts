@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { OperationStatus } from '../../games/src/domain/cleanup-action.js';
-import { AGENDA_JOBS_COLLECTION } from '../../shared/src/job-heartbeat.js';
+import { AGENDA_JOBS_COLLECTION } from '../../shared/src/agenda/job-heartbeat.js';
 import { ARCHIVED_AT, CLEANUP_MUTATION } from '../support/cleanup-mutation.js';
 import { eventually } from '../support/eventually.js';
 import { createGameTables } from '../support/game-tables.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agenda } from 'agenda';
 import { MongoClient, ObjectId, type ChangeStream, type ChangeStreamDocument } from 'mongodb';
-import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda.js';
+import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda/agenda.js';
 import { createLogger } from '../../shared/src/logger.js';
 import { eventually } from '../support/eventually.js';
 import { freshDatabaseUri } from '../support/mongo.js';

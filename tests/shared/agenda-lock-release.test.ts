@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import type { JobId } from 'agenda';
 import { MongoClient, ObjectId } from 'mongodb';
-import { createAgenda } from '../../shared/src/agenda.js';
-import { backendOf } from '../../shared/src/agenda-backend.js';
+import { createAgenda } from '../../shared/src/agenda/agenda.js';
 import { capturedLogger } from '../support/captured-logs.js';
 import { freshDatabaseUri } from '../support/mongo.js';
 
@@ -15,7 +15,7 @@ describe('a job lock Agenda gives back while MongoDB is unreachable', () => {
     const jobId = new ObjectId();
 
     // Act
-    const released = backendOf(agenda).unlockJob({ _id: jobId, name: 'cleanup-environment' });
+    const released = agenda.db.unlockJob({ _id: jobId.toHexString() as JobId, name: 'cleanup-environment', nextRunAt: null, priority: 0, type: 'normal', data: {} });
 
     // Assert
     await expect(released).resolves.toBeUndefined();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agenda } from 'agenda';
 import { MongoClient } from 'mongodb';
-import { createAgenda, stopAgenda } from '../../shared/src/agenda.js';
-import { RUNNABLE_JOB_CHANGES } from '../../shared/src/job-notification-channel.js';
+import { createAgenda, stopAgenda } from '../../shared/src/agenda/agenda.js';
+import { RUNNABLE_JOB_CHANGES } from '../../shared/src/agenda/notification-channel.js';
 import { createLogger } from '../../shared/src/logger.js';
 import { eventually } from '../support/eventually.js';
 import { freshDatabaseUri } from '../support/mongo.js';

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { backoffStrategies, type Agenda } from 'agenda';
 import { MongoClient, ObjectId, type Document } from 'mongodb';
-import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda.js';
-import { heartbeatsOf } from '../../shared/src/job-heartbeat.js';
+import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda/agenda.js';
+import { heartbeatsOf } from '../../shared/src/agenda/job-heartbeat.js';
 import { createLogger } from '../../shared/src/logger.js';
 import { eventually } from '../support/eventually.js';
 import { freshDatabaseUri } from '../support/mongo.js';
@@ -14,7 +14,7 @@ const WORKER_APP = 'run-start-worker';
 const HELD_MS = 1_500;
 
 /**
- * A run's start is written alongside the run (shared/src/agenda-run-start.ts). MongoDB's `failCommand`
+ * A run's start is written alongside the run (shared/src/agenda/run-start.ts). MongoDB's `failCommand`
  * fail point holds the worker's next `update` (the run-start write: the lock is a findAndModify, and
  * an idle worker writes nothing else) for HELD_MS, so each test sees the run while its start is
  * still on the wire.

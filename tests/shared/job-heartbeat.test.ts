@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Agenda } from 'agenda';
 import { MongoClient, ObjectId, type Collection } from 'mongodb';
-import { createAgenda, handOverJobs, stopAgenda, stopTakingJobs } from '../../shared/src/agenda.js';
-import { AGENDA_JOBS_COLLECTION, heartbeatsOf, JobLockLostError } from '../../shared/src/job-heartbeat.js';
+import { createAgenda, handOverJobs, stopAgenda, stopTakingJobs } from '../../shared/src/agenda/agenda.js';
+import { AGENDA_JOBS_COLLECTION, heartbeatsOf, JobLockLostError } from '../../shared/src/agenda/job-heartbeat.js';
 import { createLogger } from '../../shared/src/logger.js';
 import { eventually } from '../support/eventually.js';
 import { freshDatabaseUri } from '../support/mongo.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Agenda } from 'agenda';
 import { MongoClient, type Document } from 'mongodb';
-import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda.js';
-import { AGENDA_JOBS_COLLECTION } from '../../shared/src/job-heartbeat.js';
-import { JobsInTransaction } from '../../shared/src/job-in-transaction.js';
+import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda/agenda.js';
+import { AGENDA_JOBS_COLLECTION } from '../../shared/src/agenda/job-heartbeat.js';
+import { JobsInTransaction } from '../../shared/src/agenda/job-in-transaction.js';
 import { createLogger } from '../../shared/src/logger.js';
 import { clientBulkWrite } from '../../shared/src/mongo/client-bulk-write.js';
 import { eventually } from '../support/eventually.js';

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { neverStalled, type StalledCheck } from '../../../shared/src/stalled-jobs.js';
+import { neverStalled, type StalledCheck } from '../../../shared/src/agenda/stalled-jobs.js';
 import type { GamesModels } from '../data-access/games-models.js';
 import type { OperationRecord } from './archive-operation.service.js';
 import { OperationStatus, type CleanupAction } from './cleanup-action.js';

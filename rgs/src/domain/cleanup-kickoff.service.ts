@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { SCHEDULE_PRINCIPAL } from '../../../shared/src/auth/principal.js';
-import { JobLockLostError } from '../../../shared/src/job-heartbeat.js';
+import { JobLockLostError } from '../../../shared/src/agenda/job-heartbeat.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import type { PlannedEnvironment, SkippedEnvironment } from '../data-access/cleanup-run.model.js';
 import type { RgsModels } from '../data-access/rgs-models.js';

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { JobLockLostError } from '../../../shared/src/job-heartbeat.js';
+import { JobLockLostError } from '../../../shared/src/agenda/job-heartbeat.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import { isTransientInfrastructureError } from '../../../shared/src/mongo/transient-error.js';
 import type { RgsModels } from '../data-access/rgs-models.js';

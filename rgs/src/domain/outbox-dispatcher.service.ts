@@ -13,10 +13,10 @@ import { DispatchStatus } from './statuses.js';
 const CLAIM_MARGIN_MS = 5_000;
 
 /**
- * Calls to Games a round keeps in flight at most. One at a time left slices PENDING for seconds
- * while a run wrote them faster than one HTTP call each could send them, and 4 still let a backlog
- * build while four environment chains wrote slices (issue 11's bench); each call is claimed on its
- * own, so parallel sends never send one row twice.
+ * Calls to Games a round keeps in flight at most: enough to keep up with several environment chains
+ * writing slices at once, since a run writes slices faster than one HTTP call each can send them
+ * (fewer leave slices PENDING while a backlog builds). Each call is claimed on its own, so parallel
+ * sends never send one row twice.
  */
 export const SENDS_IN_FLIGHT = 8;
 

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { neverStalled, type StalledCheck } from '../../../shared/src/stalled-jobs.js';
+import { neverStalled, type StalledCheck } from '../../../shared/src/agenda/stalled-jobs.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import type { DispatchRecord } from './outbox-dispatcher.service.js';
 import type { EnvironmentRecord, ServerRecord } from './qualifying-servers.js';

@@ -17,7 +17,7 @@ export type RunView = RunRecord & RunCounts;
  * page). Each committed slice writes exactly one Dispatch holding the ids it changed, so its count
  * is the slice's count and matches the data by construction. The counts are not kept on the run
  * document: an `$inc` there inside every slice transaction made the run one hot document that the
- * environments' chains fought over (46–67% of slice transactions aborted, issue 11).
+ * environments' chains fought over: a large share of slice transactions aborted on write conflicts.
  */
 export async function withRunCounts(models: RgsModels, runs: RunRecord[]): Promise<RunView[]> {
   if (runs.length === 0) return [];

@@ -12,7 +12,7 @@ export { RequestLimitError };
  * own schema introspection and the RGS → Games client) with room to spare, and refuses the attacks
  * of issue 12 before anything executes. With them, and the per-request DataLoaders that batch every
  * per-row relation, the most expensive request the limits accept takes well under 1 s with 100,000
- * game tables (`npm run bench`, "request limits"). Tests: tests/shared/request-limits.test.ts.
+ * game tables (`npm run bench`, "request limits"). Tests: tests/shared/http-security.test.ts, tests/shared/documented-operations.test.ts.
  */
 export const REQUEST_LIMITS = {
   /**

@@ -32,7 +32,7 @@ export interface AbandonedTransactionsOptions {
  * A process killed inside a transaction (kill -9, OOM, a lost host) leaves it open on mongod, its
  * documents write-locked, until mongod aborts it at `transactionLifetimeLimitSeconds` (60 s by
  * default). The worker that takes the dead one's job over meanwhile gets a WriteConflict on every
- * attempt at the same documents: recovery took about 82 s instead of the lock's 30 s.
+ * attempt at the same documents, so without this, recovery waits for mongod's limit, not for the lock.
  *
  * Our transactions never wait between their commands, so one idle for seconds belongs to a process
  * that is gone. After a write conflict, this finds this service's idle transactions in `$currentOp`

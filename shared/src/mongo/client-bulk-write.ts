@@ -1,4 +1,5 @@
 import { mongo, type HydratedDocument, type Model } from 'mongoose';
+import { initializeTimestamps } from '../mongoose/document-internals.js';
 
 /** One write of a multi-collection `client.bulkWrite` (MongoDB 8.0+: several collections, one round trip). */
 export type ClientWrite = mongo.ClientBulkWriteModel;
@@ -12,7 +13,7 @@ export type ClientWrite = mongo.ClientBulkWriteModel;
 export async function insertWrite<T>(model: Model<T>, fields: Partial<T> & { _id?: mongo.ObjectId }): Promise<{ document: HydratedDocument<T>; write: ClientWrite }> {
   const document = new model(fields) as HydratedDocument<T>;
   const { timestamps, versionKey } = model.schema.options;
-  if (timestamps) (document as unknown as { initializeTimestamps(): void }).initializeTimestamps();
+  if (timestamps) initializeTimestamps(document);
   if (typeof versionKey === 'string') document.set(versionKey, 0);
   await document.validate();
   return { document, write: { name: 'insertOne', namespace: namespaceOf(model), document: document.toBSON() as mongo.Document } };

@@ -1,7 +1,7 @@
 import { backoffStrategies, type Agenda } from 'agenda';
 import { Types } from 'mongoose';
-import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
-import type { JobsInTransaction } from '../../../../shared/src/job-in-transaction.js';
+import { heartbeatsOf } from '../../../../shared/src/agenda/job-heartbeat.js';
+import type { JobsInTransaction } from '../../../../shared/src/agenda/job-in-transaction.js';
 import type { Logger } from '../../../../shared/src/logger.js';
 import type { ArchiveOperationService } from '../../domain/archive-operation.service.js';
 import type { CleanupScheduler, QueuedOperation } from '../../domain/cleanup-request.service.js';
@@ -10,9 +10,9 @@ export const CLEANUP_GAME_TABLES_JOB = 'cleanup-game-tables';
 
 /**
  * Operations one worker process archives at once: as many as one RGS process's outbox keeps in
- * flight (SENDS_IN_FLIGHT). An operation spends most of its time waiting for round trips, so with 4
- * slots the worker fell behind a 1,000,000-table run: operations waited 3.8 s (p50) for a slot while
- * mongod had CPU to spare, and Games finished 4.8 s after RGS (docs/benchmarks.md).
+ * flight (SENDS_IN_FLIGHT). An operation spends most of its time waiting for round trips, so with
+ * fewer slots than that, operations queue for a slot while mongod has CPU to spare and Games
+ * finishes well after RGS (measurements: docs/benchmarks.md).
  */
 export const WORKER_CONCURRENCY = 8;
 
@@ -29,7 +29,7 @@ export interface CleanupGameTablesJobData {
 
 /**
  * The Agenda worker of phase 1 (the seed's CleanupWorker with `lock: :while_executing`). The lock
- * lasts `lockLifetimeMs` and is renewed on a timer by the job heartbeat (shared/src/job-heartbeat.ts),
+ * lasts `lockLifetimeMs` and is renewed on a timer by the job heartbeat (shared/src/agenda/job-heartbeat.ts),
  * also while the transaction retries write conflicts; the run checks its lease before every batch
  * and stops (rolled back, left IN_PROGRESS) once the lock is lost. One job per operation (unique on
  * its id) means one run per operation at a time. A run that dies is picked up again when its lock

@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
-import { removeFinishedJobs } from '../../../../shared/src/finished-jobs.js';
-import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
+import { removeFinishedJobs } from '../../../../shared/src/agenda/finished-jobs.js';
+import { heartbeatsOf } from '../../../../shared/src/agenda/job-heartbeat.js';
 import type { MessageRetentionService } from '../../domain/message-retention.service.js';
 
 export const CLEAN_INTEGRATION_MESSAGES_JOB = 'clean-integration-messages';

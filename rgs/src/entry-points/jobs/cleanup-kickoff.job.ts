@@ -1,6 +1,6 @@
 import type { Agenda } from 'agenda';
 import { Types } from 'mongoose';
-import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
+import { heartbeatsOf } from '../../../../shared/src/agenda/job-heartbeat.js';
 import type { CleanupKickoffService, KickoffScheduler, KickoffTrigger } from '../../domain/cleanup-kickoff.service.js';
 
 export const CLEANUP_KICKOFF_JOB = 'cleanup-kickoff';

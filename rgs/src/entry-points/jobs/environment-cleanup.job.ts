@@ -1,6 +1,6 @@
 import { backoffStrategies, type Agenda, type JobWithId } from 'agenda';
 import { Types } from 'mongoose';
-import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
+import { heartbeatsOf } from '../../../../shared/src/agenda/job-heartbeat.js';
 import type { Logger } from '../../../../shared/src/logger.js';
 import type { ChainScheduler, EnvironmentCleanupService } from '../../domain/environment-cleanup.service.js';
 
@@ -9,11 +9,9 @@ export const CLEANUP_ENVIRONMENT_JOB = 'cleanup-environment';
 /**
  * Chain links one RGS process runs (and locks) at once; the other environments' links stay due,
  * free for another process, and start here as soon as a link ends (startAgenda). Not one per
- * environment: on the bench's 2 cores, 4 links at once kept this process's event loop saturated
- * for the whole run, and the outbox's sends and Games' hand-offs waited behind them (request→worker
- * p50 131–1,498 ms, PENDING up to 1.3 s). With 2 the links still overlap each other's round trips,
- * a run takes about as long, and those waits fell to 57–135 ms and under 0.7 s (docs/benchmarks.md,
- * sixth pass).
+ * environment: more links at once than cores keep this process's event loop saturated, and the
+ * outbox's sends and Games' hand-offs wait behind them. Two links still overlap each other's round
+ * trips, so a run takes about as long (measurements: docs/benchmarks.md).
  */
 export const CHAINS_PER_PROCESS = 2;
 

@@ -1,5 +1,5 @@
 import type { Agenda } from 'agenda';
-import { heartbeatsOf } from '../../../../shared/src/job-heartbeat.js';
+import { heartbeatsOf } from '../../../../shared/src/agenda/job-heartbeat.js';
 import type { DispatchTrigger } from '../../domain/game-table-cleanup.service.js';
 import type { OutboxDispatcherService } from '../../domain/outbox-dispatcher.service.js';
 

@@ -1,6 +1,6 @@
 import type { Agenda, Job } from 'agenda';
 import { ObjectId, type Collection, type Db } from 'mongodb';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 /** Agenda's collection (the MongoDB backend's default name). */
 export const AGENDA_JOBS_COLLECTION = 'agendaJobs';
@@ -138,7 +138,7 @@ class Lease implements JobLease {
 
 const registry = new WeakMap<Agenda, JobHeartbeats>();
 
-/** The heartbeats of an Agenda made by `createAgenda` (shared/src/agenda.ts), which attaches them. */
+/** The heartbeats of an Agenda made by `createAgenda` (shared/src/agenda/agenda.ts), which attaches them. */
 export function heartbeatsOf(agenda: Agenda): JobHeartbeats {
   const heartbeats = registry.get(agenda);
   if (!heartbeats) throw new Error('this Agenda has no job heartbeats: create it with createAgenda()');

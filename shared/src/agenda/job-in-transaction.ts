@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { ClientSession, Db, Document } from 'mongodb';
 import { AGENDA_JOBS_COLLECTION } from './job-heartbeat.js';
-import type { ClientWrite } from './mongo/client-bulk-write.js';
+import type { ClientWrite } from '../mongo/client-bulk-write.js';
 
 /**
  * The attributes the MongoDB backend stores as null when a job is saved without them
@@ -38,10 +38,9 @@ export interface UniqueJob<T> {
 
 /**
  * Queues one-off jobs as part of the caller's MongoDB transaction: the job exists exactly when the
- * work it stands for is committed. Agenda's `job.save()` takes no session, so a request used to
- * commit first and queue its job after, one more round trip before any worker could hear of it
- * (the change-stream channel sees the job at commit either way), and a process stopping in between
- * left committed work without a job until startup requeued it.
+ * work it stands for is committed. Agenda's `job.save()` takes no session: queued after the commit, a
+ * job would cost one more round trip before any worker could hear of it, and a process stopping in
+ * between would leave committed work without a job until start-up requeued it.
  */
 export class JobsInTransaction {
   constructor(

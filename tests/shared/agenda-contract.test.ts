@@ -1,0 +1,171 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import { Agenda, type Job, type JobParameters } from 'agenda';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { MongoClient } from 'mongodb';
+import { jobProcessorOf, type JobProcessorInternals } from '../../shared/src/agenda/job-processor.js';
+import { freshDatabaseUri } from '../support/mongo.js';
+
+/**
+ * What shared/src/agenda/ relies on in Agenda and its MongoDB backend, pinned against the plain
+ * libraries: no adaptation applied, only recording wrappers. Each describe names the local code to
+ * revisit, or to delete, when its test fails after an upgrade (docs/dependencies.md).
+ */
+
+interface PlainAgenda {
+  agenda: Agenda;
+  client: MongoClient;
+  processor(): JobProcessorInternals;
+}
+
+const opened: PlainAgenda[] = [];
+
+/** A plain Agenda on a fresh database, started, no notification channel: jobs start at its polls. */
+async function startPlainAgenda(prefix: string, processEveryMs = 100): Promise<PlainAgenda> {
+  const client = await MongoClient.connect(freshDatabaseUri(prefix));
+  const agenda = new Agenda({ backend: new MongoBackend({ mongo: client.db() }), name: prefix, processEvery: processEveryMs, defaultLockLifetime: 2_000 });
+  await agenda.ready;
+  await agenda.start();
+  const plain = { agenda, client, processor: () => jobProcessorOf(agenda)! };
+  opened.push(plain);
+  return plain;
+}
+
+afterEach(async () => {
+  for (const { agenda, client } of opened.splice(0)) {
+    await agenda.stop(false).catch(() => undefined); // the client may be closed on purpose
+    await client.close();
+  }
+});
+
+/** Records every save of the job state, with the values it carried when it was issued. */
+function recordSaves(agenda: Agenda, events: Array<{ kind: string; attrs: object; lastRunAt?: unknown; nextRunAt?: unknown; lockedAt?: unknown }>): void {
+  const save = agenda.db.saveJobState.bind(agenda.db);
+  agenda.db.saveJobState = (attrs: JobParameters, options) => {
+    events.push({ kind: 'save', attrs, lastRunAt: attrs.lastRunAt, nextRunAt: attrs.nextRunAt, lockedAt: attrs.lockedAt });
+    return save(attrs, options);
+  };
+}
+
+describe('JobProcessor.enqueueJob (relied on by job-processor.ts processEachJobOnceLocked and run-start.ts)', () => {
+  it('When a due job is locked, then it reaches enqueueJob exactly once, with the attributes object its run then uses', async () => {
+    // Arrange
+    const { agenda, processor } = await startPlainAgenda('contract_enqueue');
+    const enqueued: object[] = [];
+    const enqueue = processor().enqueueJob.bind(processor());
+    processor().enqueueJob = (job) => {
+      enqueued.push(job.attrs);
+      enqueue(job);
+    };
+    let ran: object | undefined;
+    agenda.define('contract-enqueue', async (job: Job) => {
+      ran = job.attrs;
+    });
+
+    // Act
+    await agenda.now('contract-enqueue', {});
+    await once(agenda, 'complete:contract-enqueue');
+
+    // Assert
+    expect(enqueued).toHaveLength(1);
+    expect(enqueued[0]).toBe(ran);
+  });
+});
+
+describe("Job.run's saves (relied on by run-start.ts overlapRunStartWrites and backend-saves.ts skipFinalSaveOfRemovedJobs)", () => {
+  it("When a job runs, then its first save carries lastRunAt and is issued before the handler starts, on the enqueued attributes", async () => {
+    // Arrange
+    const { agenda, processor } = await startPlainAgenda('contract_run_start');
+    const events: Array<{ kind: string; attrs: object; lastRunAt?: unknown }> = [];
+    recordSaves(agenda, events);
+    const enqueue = processor().enqueueJob.bind(processor());
+    processor().enqueueJob = (job) => {
+      events.push({ kind: 'enqueue', attrs: job.attrs });
+      enqueue(job);
+    };
+    agenda.define('contract-run-start', async (job: Job) => {
+      events.push({ kind: 'handler', attrs: job.attrs });
+    });
+
+    // Act
+    await agenda.now('contract-run-start', {});
+    await once(agenda, 'complete:contract-run-start');
+
+    // Assert
+    const enqueued = events.find((e) => e.kind === 'enqueue')!;
+    const ofThisRun = events.slice(events.indexOf(enqueued) + 1).filter((e) => e.attrs === enqueued.attrs);
+    expect(ofThisRun.slice(0, 2).map((e) => e.kind)).toEqual(['save', 'handler']);
+    const firstSave = ofThisRun[0];
+    expect(firstSave!.lastRunAt).toBeInstanceOf(Date);
+  });
+
+  it("When a one-off job succeeds, then 'success' is emitted before the final save, which unlocks the same attributes object and has no next run", async () => {
+    // Arrange
+    const { agenda } = await startPlainAgenda('contract_final_save');
+    const events: Array<{ kind: string; attrs: object; nextRunAt?: unknown; lockedAt?: unknown }> = [];
+    recordSaves(agenda, events);
+    agenda.on('success', (job: Job) => events.push({ kind: 'success', attrs: job.attrs }));
+    agenda.define('contract-final-save', async () => {});
+
+    // Act
+    await agenda.now('contract-final-save', {});
+    await once(agenda, 'complete:contract-final-save');
+
+    // Assert
+    const [success, finalSave] = events.slice(-2);
+    expect([success?.kind, finalSave?.kind]).toEqual(['success', 'save']);
+    expect(finalSave!.attrs).toBe(success!.attrs);
+    expect(finalSave!.nextRunAt ?? null).toBeNull();
+    expect(finalSave!.lockedAt ?? null).toBeNull();
+  });
+});
+
+describe('Agenda.drain (relied on by job-processor.ts stopProcessor and agenda.ts stopTakingJobs)', () => {
+  it('When drain() waits for a running job, then the processor still counts as running: jobs it locked and queued would still start', async () => {
+    // Arrange
+    const { agenda, processor } = await startPlainAgenda('contract_drain');
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    agenda.define('contract-drain', () => released);
+    await agenda.now('contract-drain', {});
+    await once(agenda, 'start:contract-drain');
+    const running = processor();
+
+    // Act
+    const drained = agenda.drain({ timeout: 10_000, closeConnection: false });
+
+    // Assert
+    expect(running.isRunning).toBe(true);
+    release();
+    await drained;
+  });
+});
+
+describe('Releases Agenda does not await go through agenda.db.unlockJob (relied on by backend-saves.ts releaseLocksWithoutRejecting)', () => {
+  /** Runs tests/support/agenda-release-scenario.mjs: in a process of its own, as a service would. */
+  async function releaseScenario(scenario: 'far' | 'limit'): Promise<unknown> {
+    const child = spawn(process.execPath, ['tests/support/agenda-release-scenario.mjs', freshDatabaseUri(`contract_release_${scenario}`), scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    return JSON.parse(output.trim().split('\n').at(-1)!);
+  }
+
+  it('When a job locked through an expired lock is due too far away and MongoDB is gone, then its failed release goes through unlockJob and nothing else rejects', async () => {
+    // Act
+    const outcome = await releaseScenario('far');
+
+    // Assert
+    expect(outcome).toEqual({ released: 1, unhandled: [] });
+  });
+
+  it('When two fillings race past a lock limit and MongoDB is gone, then the failed release of the surplus lock goes through unlockJob and nothing else rejects (agenda#1118)', async () => {
+    // Act
+    const outcome = await releaseScenario('limit');
+
+    // Assert
+    expect(outcome).toEqual({ released: 1, unhandled: [] });
+  });
+});
