@@ -51,6 +51,9 @@ Try it: open the RGS GraphiQL, run cleanupPlan for an environment, then startCle
 follow the run with cleanupRun(id), and the Games operations in the Games GraphiQL.
 A run that would remove more than CLEANUP_MAX_SHARE (${rgsConfig.cleanup.maxShare}) of an environment's
 active tables waits as AWAITING_APPROVAL: approveCleanupRun(id) or cancelCleanupRun(id).
+Two people: start as operator and approve as approver, each in a GraphiQL tab with its key in the
+Headers pane ({"Authorization": "Bearer <key>"}); a run's starter cannot approve it when
+ALLOW_SELF_APPROVAL=false (as in production). \`{ me { name roles } }\` says who a key is.
 Press Ctrl-C to stop.
 `);
 }

@@ -1,5 +1,6 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 import { PinoPretty } from 'pino-pretty';
+import { requestLogFields } from './request-scope.js';
 
 export type { Logger };
 
@@ -20,7 +21,8 @@ export function wantsPrettyLogs(nodeEnv: string, stdout: { isTTY?: boolean } = p
  * `pretty` (default false) formats with pino-pretty in this thread (no worker: nothing is lost at exit).
  */
 export function createLogger(options: { name: string; level: LevelWithSilent; pretty?: boolean }): Logger {
-  const base = { name: options.name, level: options.level, base: { service: options.name }, timestamp: pino.stdTimeFunctions.isoTime };
+  // The mixin adds the request id and principal to every line written while serving a request.
+  const base = { name: options.name, level: options.level, base: { service: options.name }, timestamp: pino.stdTimeFunctions.isoTime, mixin: requestLogFields };
   if (options.pretty) {
     return pino(
       base,

@@ -12,6 +12,8 @@ import { GraphiqlPage } from './support/graphiql.js';
 
 /** Agendash's basic auth in development and tests (DASH_USER / DASH_PASSWORD defaults). */
 const DASH_LOGIN = { username: 'admin', password: 'dash-dev-password' };
+/** RGS's development principal `operator` (viewer + operator): it may look at Agendash, not change it. */
+const VIEWER_LOGIN = { username: 'operator', password: 'rgs-operator-dev-key' };
 
 describe('an operator in a browser', () => {
   // Agendash refreshes 500 ms after the last job event; the tests' usual 200 ms outbox poll would
@@ -153,6 +155,29 @@ describe('an operator in a browser', () => {
     await listReloaded;
     await screenshot(page, 'rgs-agendash-live');
     expect(events.some((e) => e.includes('"type":"success"'))).toBe(true);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('When a principal without jobs-admin opens Agendash, then it sees the jobs, and the page’s own delete request is refused with 403 and changes nothing', async () => {
+    // Arrange
+    const { context, page, pageErrors } = await openPage(chromium.browser(), { httpCredentials: VIEWER_LOGIN });
+    await page.goto(`${rgs.url}/dash`);
+    await page.getByText('dispatch-to-games').first().waitFor();
+    const job = await rgs.models.CleanupRun.db.collection('agendaJobs').findOne({ name: 'dispatch-to-games' });
+    const before = await rgs.models.CleanupRun.db.collection('agendaJobs').countDocuments();
+
+    // Act: the request Agendash's Delete button sends, from the page itself (same origin, its login)
+    const answer = await page.evaluate(async (jobId) => {
+      const res = await fetch('api/jobs/delete', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jobIds: [jobId] }) });
+      return { status: res.status, body: await res.text() };
+    }, String(job!._id));
+
+    // Assert
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body)).toEqual({ errors: [{ message: expect.stringContaining('needs the role "jobs-admin"'), extensions: { code: 'FORBIDDEN' } }] });
+    expect(await rgs.models.CleanupRun.db.collection('agendaJobs').countDocuments()).toBe(before);
+    await screenshot(page, 'rgs-agendash-viewer');
     expect(pageErrors).toEqual([]);
     await context.close();
   });

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Logger } from '../../shared/src/logger.js';
+import { requestLogFields } from '../../shared/src/request-scope.js';
 
 /** A logger that keeps every line as an object, for asserting what an operator would see. */
 export function capturedLogger(): { logger: Logger; lines: Array<Record<string, any>> } {
@@ -11,5 +12,6 @@ export function capturedLogger(): { logger: Logger; lines: Array<Record<string, 
       done();
     },
   });
-  return { logger: pino({ level: 'info' }, stream), lines };
+  // The services' own mixin, so lines written while serving a request carry its principal as in production.
+  return { logger: pino({ level: 'info', mixin: requestLogFields }, stream), lines };
 }

@@ -94,9 +94,12 @@ export function authorizationPlugin(policy: AccessPolicy): ApolloServerPlugin<Pr
             throw forbiddenError(`${field} needs the role "${role ?? '(none declared)'}"; ${principal.name} holds ${held}`);
           }
         },
-        async willSendResponse({ response, errors }) {
-          const onlyForbidden = (errors ?? []).length > 0 && (errors ?? []).every((e) => e.extensions.code === 'FORBIDDEN');
-          if (onlyForbidden && response.body.kind === 'single' && !response.body.singleResult.data) response.http.status = 403;
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          // The formatted errors: a domain refusal gets its FORBIDDEN code at the error boundary.
+          const { errors, data } = response.body.singleResult;
+          const onlyForbidden = (errors ?? []).length > 0 && (errors ?? []).every((e) => e.extensions?.code === 'FORBIDDEN');
+          if (onlyForbidden && !data) response.http.status = 403;
         },
       };
     },

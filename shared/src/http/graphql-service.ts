@@ -29,6 +29,7 @@ import { requireJsonBody } from './require-json-body.js';
 import { REQUEST_LIMITS, requestLimits } from './request-limits.js';
 import { sameOriginWrites } from './same-origin-writes.js';
 import { pageCsp, securityHeaders } from './security-headers.js';
+import { requestLogFields, runInRequestScope, type RequestScope } from '../request-scope.js';
 
 /** What every resolver gets: who is asking, a logger that carries the request id and the principal, and this request's loaders. */
 export interface RequestContext<Loaders = unknown> extends BaseContext {
@@ -138,13 +139,14 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
     '/graphql',
     (req, res, next) => (options.exposure.graphiql && wantsGraphiql(req) ? res.set('Content-Security-Policy', csp).type('html').send(page) : next()),
     requireBearer(gate, options.name),
+    (req, res, next) => runInRequestScope({ requestId: req.get('x-request-id') ?? randomUUID(), principal: principalOf(res).name }, next),
     requireJsonBody(),
     express.json({ limit: REQUEST_LIMITS.bodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const principal = principalOf(res);
-        const requestId = req.get('x-request-id') ?? randomUUID();
-        return { requestId, principal, logger: options.logger.child({ requestId, principal: principal.name }), loaders: options.requestLoaders?.() };
+      context: async ({ res }) => {
+        // The request's scope puts requestId and principal on every log line (the logger's mixin).
+        const { requestId } = requestLogFields() as RequestScope;
+        return { requestId, principal: principalOf(res), logger: options.logger, loaders: options.requestLoaders?.() };
       },
     }),
   );
