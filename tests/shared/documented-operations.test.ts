@@ -65,6 +65,14 @@ describe('every documented operation passes the request limits', () => {
     expect((body.errors ?? []).filter((e) => LIMIT_MESSAGE.test(e.message))).toEqual([]);
   });
 
+  it.each(operations.map((op) => [op.source, op.name ?? '(anonymous)', op] as const))('When %s, operation %s, is read, then it is a valid document of its service', (_source, _name, op) => {
+    // Act: a document neither schema accepts is sent to RGS above, where its validation errors are no limit's
+    const problems = validate(SCHEMAS[op.service], op.document).map((e) => e.message);
+
+    // Assert
+    expect(problems).toEqual([]);
+  });
+
   it.each(['games', 'rgs'] as const)('When GraphiQL loads the %s schema by introspection, then it is answered', async (name) => {
     const svc = services[name]!;
     const res = await fetch(`${svc.url}/graphql`, {
