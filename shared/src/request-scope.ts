@@ -18,6 +18,14 @@ export function runInRequestScope<T>(request: RequestScope, handle: () => T): T 
   return scope.run(request, handle);
 }
 
+/**
+ * Runs work that outlives the request which started it (a lane added to a running outbox round)
+ * outside the request's scope, so its log lines are not credited to that request's principal.
+ */
+export function outsideRequestScope<T>(work: () => T): T {
+  return scope.exit(work);
+}
+
 /** The fields of the current request's scope, or none outside a request (pino's `mixin`). */
 export function requestLogFields(): Partial<RequestScope> {
   return scope.getStore() ?? {};

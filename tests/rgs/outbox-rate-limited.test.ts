@@ -66,3 +66,21 @@ describe('the outbox when Games answers 429', () => {
     expect(received).toEqual(boIds.map(String).sort());
   });
 });
+
+describe('the outbox when Games refuses RGS’s key', () => {
+  const games = useTestGames();
+  const rgs = useStarted(() => startTestRgs({ env: { GAMES_URL: games.url, GAMES_API_TOKEN: 'not-a-games-key-0123456789', DISPATCH_MAX_ATTEMPTS: '12' } }));
+
+  it('When Games answers 401, then the dispatch is FAILED at once with the reason: resending with the same key cannot succeed', async () => {
+    // Arrange
+    const environment = await seedEnvironment(rgs.models, ['EUR']);
+    await seedTables(rgs.models, (await seedServer(rgs.models, environment._id))._id, { noTraffic: 2 });
+
+    // Act
+    const runId = await startCleanup(rgs, String(environment._id));
+    const run = await waitForRun(rgs, runId, (r) => r.status === 'COMPLETED' && r.dispatches.every((d: { status: string }) => d.status === 'FAILED'));
+
+    // Assert
+    expect(run.dispatches).toEqual([expect.objectContaining({ status: 'FAILED', attempts: 1, lastError: expect.stringContaining('Games answered UNAUTHENTICATED') })]);
+  });
+});

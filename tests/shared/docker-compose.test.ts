@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
@@ -51,6 +52,14 @@ describe('docker-compose.yml and the Dockerfile', () => {
     const rgsConfig = loadRgsConfig(withDefaults(rgs!.environment!));
     expect(gamesConfig).toMatchObject({ port: 4001, mongoUri: 'mongodb://mongo:27017/games?replicaSet=rs0' });
     expect(rgsConfig).toMatchObject({ port: 4000, mongoUri: 'mongodb://mongo:27017/rgs?replicaSet=rs0', games: { url: 'http://games:4001' } });
+  });
+
+  it('When the services start with the compose environment, then RGS calls Games as a principal holding cleanup and viewer only, not as its admin', () => {
+    const gamesConfig = loadGamesConfig(withDefaults(games!.environment!));
+    const rgsKey = loadRgsConfig(withDefaults(rgs!.environment!)).games.apiToken.value;
+    const digest = createHash('sha256').update(rgsKey).digest();
+    const principal = gamesConfig.auth.apiKeys.find((p) => p.keyDigests.some((d) => d.equals(digest)));
+    expect(principal).toMatchObject({ name: 'rgs', roles: ['cleanup', 'viewer'] });
   });
 
   it('When the compose file is read, then Games\' API queues operations and a worker process of its own, on the same database, runs them', () => {

@@ -27,8 +27,8 @@ export interface GamesClient {
 export const GAMES_HEALTH_TIMEOUT_MS = 2_000;
 
 /**
- * A call Games answered with a GraphQL error that sending again will not fix (BAD_USER_INPUT:
- * invalid ids, or the idempotency key reused with different content).
+ * A call Games answered with an error that sending again will not fix: BAD_USER_INPUT (invalid
+ * ids, or the idempotency key reused with different content), or RGS's key refused (401, 403).
  */
 export class GamesRejectedError extends Error {
   constructor(
@@ -57,7 +57,11 @@ export class GamesRateLimitedError extends Error {
 /** When a 429 carries no usable Retry-After, in milliseconds. */
 const DEFAULT_RETRY_AFTER_MS = 1_000;
 
-const PERMANENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED']);
+/**
+ * Answers that sending the same call again cannot change: invalid content, or RGS's key refused
+ * (unknown, or its principal lacks `cleanup`) until a person fixes GAMES_API_TOKEN or GAMES_API_KEYS.
+ */
+const PERMANENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN']);
 
 /** The Games client over HTTP (graphql-request), with the typed document generated from graphql/operations/games. */
 export function createGamesClient(options: { url: string; apiToken: string; timeoutMs: number }): GamesClient {

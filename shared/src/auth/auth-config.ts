@@ -3,7 +3,7 @@ import { DEVELOPMENT_SECRETS, resolveSecret, type Secret } from '../secret-polic
 import { ApiKeysError, assertDistinct, parseApiKeys, sha256, type ApiKeyPrincipal } from './api-keys.js';
 import type { AuthSettings } from './authenticator.js';
 import type { JwtSettings } from './jwt.js';
-import { ADMIN_PRINCIPAL } from './principal.js';
+import { ADMIN_PRINCIPAL, SCHEDULE_PRINCIPAL } from './principal.js';
 
 /** The parsed variables `resolveAuth` reads (a part of the shared config schema). */
 export interface AuthEnv {
@@ -67,6 +67,8 @@ export function resolveAuth(env: AuthEnv, own: ServiceCredentials): ResolvedAuth
     throw new ConfigError([`${own.keys.variable}: required when NODE_ENV=production (or ${own.token.variable} for one admin principal, or AUTH_JWKS_URL)`]);
   }
   const admin: ApiKeyPrincipal[] = apiToken ? [{ name: ADMIN_PRINCIPAL, roles: own.roles, keyDigests: [sha256(apiToken.value)] }] : [];
+  const reserved = keyed.find((p) => p.name === SCHEDULE_PRINCIPAL);
+  if (reserved) throw new ConfigError([`${own.keys.variable}: the name "${SCHEDULE_PRINCIPAL}" is reserved: runs the cron starts are recorded as started by it`]);
   if (admin.length && keyed.some((p) => p.name === ADMIN_PRINCIPAL)) {
     throw new ConfigError([`${own.keys.variable}: the name "${ADMIN_PRINCIPAL}" belongs to ${own.token.variable}; name the entry otherwise`]);
   }

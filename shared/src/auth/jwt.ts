@@ -24,6 +24,17 @@ const CLOCK_TOLERANCE_S = 5;
 /** Why a token was refused, for the log (the caller only learns that it was). */
 export type JwtRefusal = { refused: true; reason: string };
 
+/**
+ * The identity provider's key set cannot be fetched (refused, timed out): the token may well be
+ * valid, so the caller is told to retry (503), not that its credential is wrong.
+ */
+export class IdentityProviderUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super(`the identity provider's keys cannot be fetched: ${reason}`);
+    this.name = 'IdentityProviderUnavailableError';
+  }
+}
+
 /** Verifies bearer JWTs against the provider's JWKS and maps them to principals. */
 export interface JwtVerifier {
   verify(token: string): Promise<Principal | JwtRefusal>;
@@ -47,8 +58,11 @@ export function createJwtVerifier(settings: JwtSettings, knownRoles: readonly st
         });
         return principalOf(payload, settings, knownRoles);
       } catch (err) {
+        if (err instanceof errors.JWKSTimeout) throw new IdentityProviderUnavailableError(err.message);
         if (err instanceof errors.JOSEError) return { refused: true, reason: `${err.code}: ${err.message}` };
-        throw err;
+        // fetch's own failure (connection refused, DNS): not the token's fault.
+        const cause = (err as { cause?: { message?: string } }).cause?.message;
+        throw new IdentityProviderUnavailableError(`${err instanceof Error ? err.message : String(err)}${cause ? ` (${cause})` : ''}`);
       }
     },
   };

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Authenticator } from '../auth/authenticator.js';
+import { IdentityProviderUnavailableError } from '../auth/jwt.js';
 import { holds, JOBS_ADMIN_ROLE, VIEWER_ROLE, type Principal } from '../auth/principal.js';
 import type { RateLimits } from '../auth/rate-limits.js';
 import type { Logger } from '../logger.js';
@@ -11,6 +12,9 @@ export function principalOf(res: Response): Principal {
   if (!principal) throw new Error('no principal: the route is not behind authentication');
   return principal;
 }
+
+/** How long a client waits before retrying when the identity provider is unreachable, in seconds. */
+const IDP_RETRY_AFTER_S = 5;
 
 function tooManyRequests(res: Response, waitMs: number, message: string): void {
   const seconds = Math.ceil(waitMs / 1000);
@@ -41,7 +45,15 @@ async function admit(
   refuse: () => void,
 ): Promise<Principal | null> {
   const client = clientOf(req);
-  const [blockedMs, principal] = await Promise.all([gate.limits.failureBlock(client), identify()]);
+  const [blockedMs, identified] = await Promise.all([gate.limits.failureBlock(client), identify().catch((err: unknown) => err)]);
+  if (identified instanceof IdentityProviderUnavailableError) {
+    gate.logger.error({ reason: identified.reason }, 'identity provider unreachable: JWTs cannot be verified');
+    res.set('Retry-After', String(IDP_RETRY_AFTER_S));
+    sendHttpError(res, 503, 'SERVICE_UNAVAILABLE', 'The identity provider cannot be reached to verify the token; retry shortly');
+    return null;
+  }
+  if (identified instanceof Error) throw identified;
+  const principal = identified as Principal | null;
   if (blockedMs > 0) {
     tooManyRequests(res, blockedMs, 'Too many failed authentications from this address');
     return null;

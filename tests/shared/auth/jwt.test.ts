@@ -96,3 +96,19 @@ describe('JWTs from an identity provider (AUTH_JWKS_URL)', () => {
     expect(res.body.errors?.[0]?.message).toMatch(/cleanupGameTables needs the role "cleanup"; jane@example.com holds/);
   });
 });
+
+describe('JWTs when the identity provider cannot be reached', () => {
+  const games = useTestGames({ workers: false, env: { AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE } });
+
+  it('When its key set cannot be fetched, then the answer is 503 with Retry-After, not a 401 that blames the token, and no failure is counted', async () => {
+    // Act
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await fetch(`${games.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign({})}` }, body: JSON.stringify({ query: ME }) }));
+
+    // Assert
+    expect(answers.map((a) => a.status)).toEqual([503, 503, 503]);
+    expect(answers[0]!.headers.get('retry-after')).toBe('5');
+    expect(await answers[0]!.json()).toEqual({ errors: [{ message: expect.stringContaining('identity provider cannot be reached'), extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    expect(await games.conn.db!.collection('ratelimits').countDocuments({ key: /^auth-failures/ })).toBe(0);
+  });
+});

@@ -89,6 +89,10 @@ describe('API-key principals in the configuration', () => {
     }
   });
 
+  it('When an entry is named schedule, then start-up refuses it: cron-started runs are recorded under that name', () => {
+    expect(() => loadRgsConfig({ RGS_API_KEYS: keys([{ name: 'schedule', roles: ['approver'], key: 'k' }]) })).toThrow(/RGS_API_KEYS: the name "schedule" is reserved/);
+  });
+
   it('When an entry is named admin beside the legacy token, then start-up fails naming both', () => {
     expect(() => loadGamesConfig({ GAMES_API_KEYS: keys([{ name: 'admin', roles: ['viewer'], key: 'k' }]) })).toThrow(/GAMES_API_KEYS: the name "admin" belongs to GAMES_API_TOKEN/);
   });

@@ -1,4 +1,5 @@
 import type { Agenda } from 'agenda';
+import { outsideRequestScope } from '../../../../shared/src/request-scope.js';
 import { heartbeatsOf } from '../../../../shared/src/agenda/job-heartbeat.js';
 import type { DispatchTrigger } from '../../domain/game-table-cleanup.service.js';
 import type { OutboxDispatcherService } from '../../domain/outbox-dispatcher.service.js';
@@ -56,7 +57,8 @@ export function localFirstDispatchTrigger(agenda: Agenda, dispatcher: OutboxDisp
   const throughJob = agendaDispatchTrigger(agenda);
   return {
     trigger: async () => {
-      if (!dispatcher.wake()) await throughJob.trigger();
+      // A lane joins a round that sends other dispatches too: not the calling request's work.
+      if (!outsideRequestScope(() => dispatcher.wake())) await throughJob.trigger();
     },
   };
 }
