@@ -61,7 +61,11 @@ describe('the outbox when Games answers 429', () => {
     expect(run.dispatches).toHaveLength(3);
     expect(run.dispatches.every((d: { status: string; attempts: number }) => d.status === 'SENT' && d.attempts === 1)).toBe(true);
     expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'Games rate-limits RGS (429): dispatch waits for Retry-After', retryInMs: 1000 }));
-    const operations = await eventually(() => games.models.AsyncOperation.find().lean(), (ops) => ops.length === 3);
+    const operations = await eventually(
+      () => games.models.AsyncOperation.find().lean(),
+      (ops) => ops.length === 3 && ops.every((op) => op.status === 'DEFERRED'),
+      { timeoutMs: 30_000 },
+    );
     const received = operations.flatMap((op) => op.succeededIds.map(String)).sort();
     expect(received).toEqual(boIds.map(String).sort());
   });
