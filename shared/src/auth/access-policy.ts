@@ -78,7 +78,7 @@ export interface PrincipalContext {
  * nothing of the operation executes. A response whose only errors are FORBIDDEN (a domain refusal
  * such as self-approval) is a 403 too, so a client tells "not allowed" from "failed".
  */
-export function authorizationPlugin(policy: AccessPolicy): ApolloServerPlugin<PrincipalContext> {
+export function authorizationPlugin(policy: AccessPolicy, countForbidden: () => void = () => {}): ApolloServerPlugin<PrincipalContext> {
   return {
     async requestDidStart() {
       return {
@@ -99,7 +99,10 @@ export function authorizationPlugin(policy: AccessPolicy): ApolloServerPlugin<Pr
           // The formatted errors: a domain refusal gets its FORBIDDEN code at the error boundary.
           const { errors, data } = response.body.singleResult;
           const onlyForbidden = (errors ?? []).length > 0 && (errors ?? []).every((e) => e.extensions?.code === 'FORBIDDEN');
-          if (onlyForbidden && !data) response.http.status = 403;
+          if (onlyForbidden && !data) {
+            response.http.status = 403;
+            countForbidden();
+          }
         },
       };
     },

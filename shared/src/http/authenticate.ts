@@ -4,6 +4,7 @@ import { IdentityProviderUnavailableError } from '../auth/jwt.js';
 import { holds, JOBS_ADMIN_ROLE, VIEWER_ROLE, type Principal } from '../auth/principal.js';
 import type { RateLimits } from '../auth/rate-limits.js';
 import type { Logger } from '../logger.js';
+import type { CountRefusal, RefusalSurface } from '../metrics/auth-metrics.js';
 import { sendHttpError } from './http-errors.js';
 
 /** The principal authentication put on the response's locals, for the handlers after it. */
@@ -29,6 +30,7 @@ interface Gate {
   authenticator: Authenticator;
   limits: RateLimits;
   logger: Logger;
+  countRefusal: CountRefusal;
 }
 
 /**
@@ -39,6 +41,7 @@ interface Gate {
  */
 async function admit(
   gate: Gate,
+  surface: RefusalSurface,
   req: Request,
   res: Response,
   identify: () => Promise<Principal | null>,
@@ -48,6 +51,7 @@ async function admit(
   const [blockedMs, identified] = await Promise.all([gate.limits.failureBlock(client), identify().catch((err: unknown) => err)]);
   if (identified instanceof IdentityProviderUnavailableError) {
     gate.logger.error({ reason: identified.reason }, 'identity provider unreachable: JWTs cannot be verified');
+    gate.countRefusal('identity_provider_unavailable', surface);
     res.set('Retry-After', String(IDP_RETRY_AFTER_S));
     sendHttpError(res, 503, 'SERVICE_UNAVAILABLE', 'The identity provider cannot be reached to verify the token; retry shortly');
     return null;
@@ -55,18 +59,21 @@ async function admit(
   if (identified instanceof Error) throw identified;
   const principal = identified as Principal | null;
   if (blockedMs > 0) {
+    gate.countRefusal('rate_limited', surface);
     tooManyRequests(res, blockedMs, 'Too many failed authentications from this address');
     return null;
   }
   if (!principal) {
     const waitMs = await gate.limits.recordFailure(client);
     gate.logger.warn({ client, path: req.path }, 'authentication failed');
+    gate.countRefusal(waitMs > 0 ? 'rate_limited' : 'unauthenticated', surface);
     if (waitMs > 0) tooManyRequests(res, waitMs, 'Too many failed authentications from this address');
     else refuse();
     return null;
   }
   const waitMs = await gate.limits.consumeRequest(principal);
   if (waitMs > 0) {
+    gate.countRefusal('rate_limited', surface);
     tooManyRequests(res, waitMs, `Too many requests by ${principal.name}`);
     return null;
   }
@@ -81,7 +88,7 @@ export function requireBearer(gate: Gate, realm: string): RequestHandler {
       res.set('WWW-Authenticate', `Bearer realm="${realm}"`);
       sendHttpError(res, 401, 'UNAUTHENTICATED', 'Missing or invalid bearer token: send Authorization: Bearer <API key or JWT>');
     };
-    admit(gate, req, res, () => gate.authenticator.bearer(req.headers.authorization), refuse).then(
+    admit(gate, 'api', req, res, () => gate.authenticator.bearer(req.headers.authorization), refuse).then(
       (principal) => principal && next(),
       next,
     );
@@ -102,11 +109,12 @@ export function requireDashboardLogin(gate: Gate, realm: string): RequestHandler
       sendHttpError(res, 401, 'UNAUTHENTICATED', 'Authentication required: user = principal name, password = its API key');
     };
     const identify = async () => gate.authenticator.basic(req.headers.authorization);
-    admit(gate, req, res, identify, refuse).then((principal) => {
+    admit(gate, 'dashboard', req, res, identify, refuse).then((principal) => {
       if (!principal) return;
       const reading = READ_METHODS.has(req.method);
       if (reading ? !holds(principal, VIEWER_ROLE) && !holds(principal, JOBS_ADMIN_ROLE) : !holds(principal, JOBS_ADMIN_ROLE)) {
         const needed = reading ? `"${VIEWER_ROLE}" or "${JOBS_ADMIN_ROLE}"` : `"${JOBS_ADMIN_ROLE}"`;
+        gate.countRefusal('forbidden', 'dashboard');
         sendHttpError(res, 403, 'FORBIDDEN', `${reading ? 'Viewing' : 'Changing'} jobs needs the role ${needed}; ${principal.name} holds ${[...principal.roles].join(', ') || 'no role'}`);
         return;
       }

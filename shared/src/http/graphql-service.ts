@@ -22,6 +22,7 @@ import { principalOf, requireBearer, requireDashboardLogin } from './authenticat
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsGraphiql, type PlaygroundTab } from './graphiql.js';
 import { healthHandler } from './health.js';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.js';
+import { authRefusalCounter } from '../metrics/auth-metrics.js';
 import { metricsHandler } from '../metrics/metrics-endpoint.js';
 import { jsonErrorHandler, notFoundHandler } from './http-errors.js';
 import { legacyJsonStatusPlugin } from './legacy-json-status.js';
@@ -87,7 +88,8 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
   assertCovers(options.accessPolicy, options.schema);
   const limits = new RateLimits(options.conn.db!, options.auth.limits);
   await limits.init();
-  const gate = { authenticator: new Authenticator(options.auth, options.logger), limits, logger: options.logger };
+  const countRefusal = authRefusalCounter(options.metrics);
+  const gate = { authenticator: new Authenticator(options.auth, options.logger), limits, logger: options.logger, countRefusal };
   const app = express();
   app.disable('x-powered-by');
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
@@ -116,7 +118,7 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
       ApolloServerPluginLandingPageDisabled(),
       graphqlMetricsPlugin(options.metrics),
       legacyJsonStatusPlugin(),
-      authorizationPlugin(options.accessPolicy),
+      authorizationPlugin(options.accessPolicy, () => countRefusal('forbidden', 'api')),
       ...requestLimitRules.plugins,
     ],
   });

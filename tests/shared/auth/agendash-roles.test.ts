@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { useTestGames } from '../../support/games-app.js';
+import { metricValue, scrapeMetrics } from '../../support/metrics.js';
 import { apiKeys, principal } from './principals.js';
 
 const vic = principal('vic', ['viewer']);
@@ -55,5 +56,19 @@ describe('Agendash by role: the login is a principal (user = its name, password 
     expect(noRole.status).toBe(403);
     expect(wrongKey.status).toBe(401);
     expect(wrongKey.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+  });
+
+  it('When requests are refused, then /metrics counts them by reason and surface', async () => {
+    // Arrange
+    const count = async (labels: Record<string, string>) => metricValue((await scrapeMetrics(games.url)).text, 'http_requests_refused_total', labels);
+    const before = { forbidden: await count({ reason: 'forbidden', surface: 'dashboard' }), unauthenticated: await count({ reason: 'unauthenticated', surface: 'api' }) };
+
+    // Act
+    await write(vic, 'create', { jobName: 'agendash-roles-metric', jobSchedule: 'in 1 year' });
+    await fetch(`${games.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { name } }' }) });
+
+    // Assert
+    expect(await count({ reason: 'forbidden', surface: 'dashboard' })).toBe(before.forbidden + 1);
+    expect(await count({ reason: 'unauthenticated', surface: 'api' })).toBe(before.unauthenticated + 1);
   });
 });
