@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Types, type Connection, type mongo } from 'mongoose';
+import { loadGamesConfig } from '../games/src/config.js';
 import { WORKER_CONCURRENCY } from '../games/src/entry-points/jobs/cleanup-game-tables.worker.js';
 import { removeFinishedJobs } from '../shared/src/agenda/finished-jobs.js';
 import { freePort } from '../tests/rgs/support/free-port.js';
@@ -466,9 +467,9 @@ async function nothingLostOrDoubled(rgs: Db, games: Db, shape: SeededShape, disp
 
 /**
  * Agendash's job list (`GET /dash/api`, the first page and the overview) with 200,000 finished
- * operations in Games: as this version leaves them (a finished operation's job is removed), and as
- * the history earlier versions kept (one finished job each) before and after the retention job
- * ages it out. Median of 5 calls each, in ms.
+ * operations in Games: with no finished job left, then with one finished job each, all within the
+ * JOB_HISTORY_HOURS window (what a day of heavy work leaves), before and after one pass of the
+ * retention job, which keeps the newest JOB_HISTORY_MAX of each name. Median of 5 calls each, in ms.
  */
 export async function agendashAtHistory(conn: Connection, uri: (db: string) => string, finished: number, deadline: number): Promise<{ jobsLeft: number; live: number; withHistory: number; afterRetention: number }> {
   const client = conn.getClient() as unknown as mongo.MongoClient;
@@ -486,6 +487,7 @@ export async function agendashAtHistory(conn: Connection, uri: (db: string) => s
     const url = `http://127.0.0.1:${port}`;
     await games.waitHealthy(url, deadline);
     const old = new Date(Date.now() - 40 * 86_400_000);
+    const recent = new Date(Date.now() - 3_600_000);
     for (let i = 0; i < finished; i += 10_000) {
       const ops = Array.from({ length: Math.min(10_000, finished - i) }, () => ({
         _id: new Types.ObjectId(), messageId: new Types.ObjectId(), status: 'DEFERRED', actionType: 'ARCHIVE', archivedAt: old, async: true,
@@ -512,13 +514,14 @@ export async function agendashAtHistory(conn: Connection, uri: (db: string) => s
       await db.collection('agendaJobs').insertMany(
         ops.slice(i, i + 10_000).map((op) => ({
           name: 'cleanup-game-tables', type: 'normal', priority: 0, data: { operationId: String(op._id) }, nextRunAt: null, lockedAt: null,
-          lastRunAt: old, lastFinishedAt: old, lastModifiedBy: 'games-old', failCount: null, failReason: null, failedAt: null,
+          lastRunAt: recent, lastFinishedAt: recent, lastModifiedBy: 'games-old', failCount: null, failReason: null, failedAt: null,
         })),
         { ordered: false },
       );
     }
     const withHistory = await timeList();
-    await removeFinishedJobs(db, new Date(Date.now() - 30 * 86_400_000));
+    const { hours, maxPerName } = loadGamesConfig({}).jobHistory;
+    await removeFinishedJobs(db, new Date(Date.now() - hours * 3_600_000), { maxPerName });
     const afterRetention = await timeList();
     return { jobsLeft, live, withHistory, afterRetention };
   } finally {

@@ -1,6 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
 import { createAgenda, startAgenda } from '../../shared/src/agenda/agenda.js';
+import { scheduleFinishedJobsRetention } from '../../shared/src/agenda/finished-jobs.js';
 import { JobsInTransaction } from '../../shared/src/agenda/job-in-transaction.js';
 import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
@@ -58,6 +59,7 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
       name: `games-${process.pid}`,
       processEveryMs: config.agendaProcessEveryMs,
       defaultLockLifetimeMs: config.jobLockLifetimeMs,
+      keepFinishedJobs: config.jobHistory.hours > 0,
       logger,
       metrics: metrics.registry,
     });
@@ -72,7 +74,8 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
     const retention = new MessageRetentionService({ models, logger, retentionDays: config.messageRetentionDays });
 
     defineCleanupGameTablesWorker(agenda, { archiver, logger, lockLifetimeMs: config.cleanup.lockLifetimeMs });
-    await scheduleIntegrationMessageRetention(agenda, { retention, db: conn.db! });
+    await scheduleIntegrationMessageRetention(agenda, { retention });
+    await scheduleFinishedJobsRetention(agenda, conn.db!, config.jobHistory);
     if (options.workers ?? config.runJobs) {
       await startAgenda(agenda);
       await cleanupRequests.requeueReceived();

@@ -1,6 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
 import { createAgenda, startAgenda } from '../../shared/src/agenda/agenda.js';
+import { scheduleFinishedJobsRetention } from '../../shared/src/agenda/finished-jobs.js';
 import { serveService } from '../../shared/src/serve-service.js';
 import type { Logger } from '../../shared/src/logger.js';
 import { RGS_ACCESS } from './access.js';
@@ -27,7 +28,7 @@ import { rgsLoaders } from './entry-points/graphql/rgs-loaders.js';
 import { buildRgsSchema } from './entry-points/graphql/schema.js';
 import { createRgsMetrics } from './rgs-metrics.js';
 import { CLEANUP_KICKOFF_JOB, agendaKickoffScheduler, defineCleanupKickoffJob, scheduleCleanupKickoff } from './entry-points/jobs/cleanup-kickoff.job.js';
-import { agendaRunEventRecorder, defineCleanupRunEventJob } from './entry-points/jobs/cleanup-run-event.job.js';
+import { CLEANUP_RUN_EVENT_JOB, agendaRunEventRecorder, defineCleanupRunEventJob } from './entry-points/jobs/cleanup-run-event.job.js';
 import { CLEANUP_ENVIRONMENT_JOB, agendaChainScheduler, defineCleanupEnvironmentJob } from './entry-points/jobs/environment-cleanup.job.js';
 import { defineDispatchToGamesJob, localFirstDispatchTrigger, scheduleDispatchToGames } from './entry-points/jobs/outbox-dispatch.job.js';
 
@@ -67,6 +68,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
       name: `rgs-${process.pid}`,
       processEveryMs: config.agendaProcessEveryMs,
       defaultLockLifetimeMs: config.jobLockLifetimeMs,
+      keepFinishedJobs: config.jobHistory.hours > 0,
       logger,
       metrics,
     });
@@ -111,6 +113,7 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
     defineCleanupRunEventJob(agenda);
     await scheduleDispatchToGames(agenda, { intervalMs: config.dispatch.intervalMs });
     await scheduleCleanupKickoff(agenda, { cron: config.cleanup.cron, timeZone: config.cleanup.timeZone });
+    await scheduleFinishedJobsRetention(agenda, conn.db!, { ...config.jobHistory, keepNames: [CLEANUP_RUN_EVENT_JOB] });
     if (options.workers ?? config.runJobs) await startAgenda(agenda);
 
     const retries = new DispatchRetryService({ models, dispatchTrigger, logger });

@@ -81,6 +81,10 @@ export const baseEnvSchema = z.object({
    * Running jobs renew it on a timer (a third of it), so it need not cover the longest job.
    */
   JOB_LOCK_LIFETIME_MS: positiveInt(30_000),
+  /** How long Agendash keeps showing finished one-off jobs, in hours; 0: a job that succeeds is removed at once. */
+  JOB_HISTORY_HOURS: nonNegativeInt(24),
+  /** At most this many finished jobs of one name are kept (the newest), however many finished within JOB_HISTORY_HOURS. */
+  JOB_HISTORY_MAX: positiveInt(1_000),
   /**
    * At shutdown, how long running jobs may finish before they are handed over to another worker.
    * At most 10 s, so the process exits within 15 s of SIGTERM.
@@ -162,6 +166,8 @@ export interface ServiceConfig {
   runJobs: boolean;
   /** Default lock lifetime of the service's Agenda jobs, in milliseconds. */
   jobLockLifetimeMs: number;
+  /** What Agendash keeps of finished jobs (JOB_HISTORY_HOURS, JOB_HISTORY_MAX). */
+  jobHistory: { hours: number; maxPerName: number };
   /** How long shutdown lets running jobs finish before handing them over, in milliseconds. */
   shutdownDrainMs: number;
   embedded: EmbeddedSettings;
@@ -188,6 +194,7 @@ export function resolveServiceConfig(
     agendaProcessEveryMs: env.AGENDA_PROCESS_EVERY_MS,
     runJobs: env.RUN_JOBS ?? true,
     jobLockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
+    jobHistory: { hours: env.JOB_HISTORY_HOURS, maxPerName: env.JOB_HISTORY_MAX },
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     embedded: { binary: env.MONGOMS_SYSTEM_BINARY, searchPath: env.PATH, dataDir: env.DATA_DIR, port: env.EMBEDDED_MONGO_PORT },
   };

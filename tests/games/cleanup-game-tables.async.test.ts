@@ -7,7 +7,7 @@ import { useTestGames } from '../support/games-app.js';
 describe('cleanupGameTables with async: true (the default)', () => {
   const games = useTestGames();
 
-  it('When the request is accepted, then it returns RECEIVED at once, the worker archives it to DEFERRED and leaves no job behind', async () => {
+  it('When the request is accepted, then it returns RECEIVED at once, the worker archives it to DEFERRED and leaves its job finished, as history', async () => {
     // Arrange
     const ids = await createGameTables(games.models.GameTable, 120);
 
@@ -25,9 +25,10 @@ describe('cleanupGameTables with async: true (the default)', () => {
     expect(done).toMatchObject({ processedCount: 120, attempts: 1, failures: [] });
     expect([...done.succeededIds].sort()).toEqual([...ids].sort());
     expect(await games.models.GameTable.countDocuments({ _id: { $in: ids }, active: false, archivedAt: new Date(ARCHIVED_AT) })).toBe(120);
-    // Assert: housekeeping — the finished run's job is removed (Agenda's collection holds live work only)
-    const jobsLeft = () => games.conn.db!.collection('agendaJobs').countDocuments({ name: 'cleanup-game-tables', 'data.operationId': received.id });
-    await eventually(jobsLeft, (n) => n === 0);
+    // Assert: the finished run's job stays as history for Agendash (JOB_HISTORY_HOURS): finished, never due again
+    const jobs = () => games.conn.db!.collection('agendaJobs').find({ name: 'cleanup-game-tables', 'data.operationId': received.id }).toArray();
+    const [job] = await eventually(jobs, (found) => found.length === 1 && found[0]!.lastFinishedAt != null);
+    expect(job).toMatchObject({ nextRunAt: null, lockedAt: null });
   });
 
   it('When the operation is queried by status, then it is listed newest first', async () => {

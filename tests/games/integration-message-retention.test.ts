@@ -46,28 +46,6 @@ describe('clean-integration-messages retention', () => {
     for (const entry of kept) expect((await exists(entry)).every(Boolean)).toBe(true);
   });
 
-  it('When the job runs, then finished one-off jobs past the retention are removed, and live, recent and repeating jobs kept', async () => {
-    // Arrange: jobs as Agenda leaves them (a failure, or history from before removeOnComplete)
-    const agendaJobs = games.conn.db!.collection('agendaJobs');
-    const job = (name: string, fields: Record<string, unknown>) => ({ name, type: 'normal', data: {}, nextRunAt: null, lockedAt: null, lastFinishedAt: null, ...fields });
-    const old = new Date(Date.now() - 31 * DAY);
-    const { insertedIds } = await agendaJobs.insertMany([
-      job('cleanup-game-tables', { lastFinishedAt: old, failReason: 'boom' }),
-      job('cleanup-game-tables', { lastFinishedAt: new Date(Date.now() - 29 * DAY) }),
-      job('cleanup-game-tables', { lastFinishedAt: old, nextRunAt: new Date() }),
-      job('cleanup-game-tables', { lastFinishedAt: old, lockedAt: new Date() }),
-      job('some-repeating-job', { type: 'single', lastFinishedAt: old }),
-    ]);
-    const [expired, ...kept] = Object.values(insertedIds);
-
-    // Act
-    await (await games.agenda.now('clean-integration-messages')).run();
-
-    // Assert
-    expect(await agendaJobs.countDocuments({ _id: expired })).toBe(0);
-    expect(await agendaJobs.countDocuments({ _id: { $in: kept } })).toBe(kept.length);
-  });
-
   it('When nothing is expired, then nothing is deleted', async () => {
     // Arrange
     const service = new MessageRetentionService({ models: games.models, logger: createLogger({ name: 't', level: 'silent' }), retentionDays: 3650 });

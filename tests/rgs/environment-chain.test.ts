@@ -116,8 +116,12 @@ describe('the per-environment cleanup chain', () => {
     const chained = stored!.environments.map((e) => String(e.environmentId));
     expect(chained).toEqual(expect.arrayContaining([String(withWork._id), String(alsoWithWork._id)]));
     expect(chained).not.toContain(String(nothingToDo._id));
-    // Housekeeping: the chains' links, all succeeded, leave no job behind.
-    await eventually(() => rgs.agenda.queryJobs({ name: CLEANUP_ENVIRONMENT_JOB, data: { runId } }), (links) => links.total === 0);
+    // The chains' links, all succeeded, stay as Agendash's history of the run: completed, none due again.
+    const links = await eventually(
+      () => rgs.agenda.queryJobs({ name: CLEANUP_ENVIRONMENT_JOB, data: { runId } }),
+      (found) => found.total > 0 && found.jobs.every((job) => job.state === 'completed'),
+    );
+    expect(links.jobs.every((job) => job.nextRunAt == null)).toBe(true);
   });
 
   it('When an environment has several servers, then one link cleans them one after another, without a job hand-off between them', async () => {

@@ -35,6 +35,11 @@ export interface AgendaFactoryOptions {
    * `agenda_jobs_stalled` (stalled-jobs.ts).
    */
   metrics?: Registry;
+  /**
+   * Keep one-off jobs that succeed, for Agendash to show what ran (JOB_HISTORY_HOURS > 0; aged out by
+   * `scheduleFinishedJobsRetention`). Default false: removed at once, without Agenda's final save.
+   */
+  keepFinishedJobs?: boolean;
 }
 
 /** How long handed-over jobs get to reach their next step and stop, in milliseconds. */
@@ -56,10 +61,10 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
     name: options.name,
     processEvery: options.processEveryMs,
     defaultLockLifetime: options.defaultLockLifetimeMs,
-    // One-off jobs that succeeded are history only: removed, so the collection (and Agendash's
-    // overview, which loads every job) stays proportional to live work. Failures stay visible in
-    // Agendash until a retention job ages them out (`removeFinishedJobs`).
-    removeOnComplete: true,
+    // Kept, they are Agendash's history of what ran, aged out by the retention job (finished-jobs.ts);
+    // else removed at once, so the collection (and Agendash's overview, which loads every job of a
+    // name) stays proportional to live work. Failures are kept either way, until the retention.
+    removeOnComplete: !options.keepFinishedJobs,
   });
   await agenda.ready;
   skipFinalSaveOfRemovedJobs(agenda);

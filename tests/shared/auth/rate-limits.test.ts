@@ -1,18 +1,10 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '../../support/eventually.js';
 import { postGraphql } from '../../support/graphql-client.js';
 import { freshDatabaseUri } from '../../support/mongo.js';
 import { startServiceProcess, type ServiceProcess } from '../../support/service-process.js';
+import { freePort } from '../../rgs/support/free-port.js';
 import { principal } from './principals.js';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const rgs = principal('rgs', ['cleanup', 'viewer']);
 const ADMIN = 'rate-limit-admin-token';

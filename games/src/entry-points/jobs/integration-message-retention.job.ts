@@ -1,6 +1,4 @@
 import type { Agenda } from 'agenda';
-import type { Db } from 'mongodb';
-import { removeFinishedJobs } from '../../../../shared/src/agenda/finished-jobs.js';
 import { heartbeatsOf } from '../../../../shared/src/agenda/job-heartbeat.js';
 import type { MessageRetentionService } from '../../domain/message-retention.service.js';
 
@@ -8,17 +6,16 @@ export const CLEAN_INTEGRATION_MESSAGES_JOB = 'clean-integration-messages';
 
 /**
  * Runs the retention clean-up every hour (the seed's CleanCaIntegrationMessagesWorker): expired
- * operations and their messages, and with them the finished worker jobs past the same cutoff.
+ * operations and their messages. Finished worker jobs have their own retention (JOB_HISTORY_HOURS).
  */
 export async function scheduleIntegrationMessageRetention(
   agenda: Agenda,
-  deps: { retention: MessageRetentionService; db: Db; interval?: string },
+  deps: { retention: MessageRetentionService; interval?: string },
 ): Promise<void> {
   // Through the heartbeats: a big clean-up keeps its lock however long it takes.
   heartbeatsOf(agenda).define(CLEAN_INTEGRATION_MESSAGES_JOB, async () => {
     const now = new Date();
     await deps.retention.cleanExpired(now);
-    await removeFinishedJobs(deps.db, deps.retention.cutoff(now));
   });
   await agenda.every(deps.interval ?? '1 hour', CLEAN_INTEGRATION_MESSAGES_JOB);
 }
