@@ -4,6 +4,7 @@ import { purgeCli } from '../../scripts/purge/cli.js';
 import { EXIT } from '../../scripts/purge/run-purge.js';
 import { TEST_GAMES_TOKEN, useTestGames } from '../support/games-app.js';
 import { archivedOperation, deleteCallbackProbe } from '../support/archived-operations.js';
+import { apiKeys, principal } from '../shared/auth/principals.js';
 
 const deleteCallback = deleteCallbackProbe();
 
@@ -246,5 +247,49 @@ describe('npm run purge', () => {
       expect(run.code).toBe(EXIT.USAGE);
       expect(run.stderr).toContain('GAMES_URL');
     });
+  });
+});
+
+describe('npm run purge acting as its own principal (PURGE_API_KEY)', () => {
+  const pia = principal('pia', ['viewer', 'purger']);
+  const rgs = principal('rgs', ['cleanup', 'viewer']);
+  const games = useTestGames({ env: { GAMES_API_KEYS: apiKeys([pia, rgs]) } });
+
+  async function purgeAs(key: string, argv: string[]): Promise<CliRun> {
+    const stdout = Object.assign(new PassThrough(), { isTTY: false });
+    const out: string[] = [];
+    stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
+    const stdin = Object.assign(new PassThrough(), { isTTY: false });
+    const code = await purgeCli(argv, { NODE_ENV: 'test', GAMES_URL: games.url, PURGE_API_KEY: key }, { stdin, stdout, stderr: new PassThrough() });
+    return { code, stdout: out.join(''), stderr: '' };
+  }
+
+  it('When the key is a purger’s, then the CLI says who it acts as, purges, and the operation records that principal', async () => {
+    // Arrange
+    const { operationId } = await archivedOperation(games, 2);
+
+    // Act
+    const run = await purgeAs(pia.key, ['--operation', operationId, '--yes']);
+
+    // Assert
+    expect(run.code).toBe(EXIT.OK);
+    expect(run.stdout.split('\n')[0]).toBe('Acting as pia (roles: purger, viewer)');
+    expect((await games.models.AsyncOperation.findById(operationId).lean())).toMatchObject({ status: 'PROCESSED', purgedBy: 'pia' });
+  });
+
+  it('When the key is RGS’s (no purger), then the CLI refuses before anything (exit 2), naming the role; a dry run is still allowed', async () => {
+    // Arrange
+    const { operationId, ids } = await archivedOperation(games, 2);
+
+    // Act
+    const run = await purgeAs(rgs.key, ['--operation', operationId, '--yes']);
+    const dryRun = await purgeAs(rgs.key, ['--operation', operationId, '--dry-run']);
+
+    // Assert
+    expect(run.code).toBe(EXIT.USAGE);
+    expect(run.stdout).toContain('Acting as rgs (roles: cleanup, viewer)');
+    expect(run.stdout).toContain('error: rgs may not purge: purgeArchived needs the role "purger". Set PURGE_API_KEY to the key of a principal holding it.');
+    expect(dryRun.code).toBe(EXIT.OK);
+    expect(await games.models.GameTable.countDocuments({ _id: { $in: ids } })).toBe(2);
   });
 });
