@@ -4,6 +4,7 @@ import { AGENDA_TESTED_VERSIONS, agendaInternalMembers, agendaTestedPackages } f
 import { installedVersion } from '../../shared/src/dependency-check/installed-version.js';
 import { refuseUntested, UntestedDependencyError } from '../../shared/src/dependency-check/refuse-untested-dependencies.js';
 import { findUntestedDependencies, type TestedPackage } from '../../shared/src/dependency-check/tested-dependencies.js';
+import { graphiqlTestedPackage } from '../../shared/src/http/graphiql.js';
 import { mongooseInternalMembers, mongooseTestedPackage } from '../../shared/src/mongoose/tested-internals.js';
 import { capturedLogger } from '../support/captured-logs.js';
 
@@ -29,7 +30,7 @@ const installedAsTested = (packages: TestedPackage[]) => (name: string) => packa
 describe('the start-up check of the dependencies the adapters reach into', () => {
   it('When the installed libraries are the tested ones, then it finds nothing', async () => {
     // Arrange
-    const packages = [...(await agendaTestedPackages()), mongooseTestedPackage()];
+    const packages = [...(await agendaTestedPackages()), mongooseTestedPackage(), graphiqlTestedPackage()];
 
     // Act
     const lines = findUntestedDependencies(packages, installedVersion);
@@ -83,6 +84,17 @@ describe('the start-up check of the dependencies the adapters reach into', () =>
     expect(lines).toEqual([
       `mongoose ${mongoose.testedVersion} is installed, shared/src/mongoose/ was tested with ${mongoose.testedVersion}; changed internals: Schema#s.hooks (expected an object, found missing), Schema#s.hooks.execPre (expected a function, found missing), Schema#s.hooks.execPost (expected a function, found missing)`,
     ]);
+  });
+
+  it('When a graphiql upgrade moves its bundle file, then the line names the file the playground serves', () => {
+    // Arrange
+    const graphiql = graphiqlTestedPackage((file) => !file.endsWith('graphiql.min.js'));
+
+    // Act
+    const lines = findUntestedDependencies([graphiql], () => graphiql.testedVersion);
+
+    // Assert
+    expect(lines).toEqual([expect.stringMatching(/^graphiql 3\.8\.2 is installed, shared\/src\/http\/graphiql\.ts was tested with 3\.8\.2; changed internals: bundle file\.graphiql\.js \(expected a declared field, found missing \(.*graphiql\.min\.js\)\)$/)]);
   });
 
   it('When something is untested, then the refusal is an UntestedDependencyError with one line per package', () => {

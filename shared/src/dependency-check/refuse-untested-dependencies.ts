@@ -1,4 +1,5 @@
 import { agendaTestedPackages } from '../agenda/tested-internals.js';
+import { graphiqlTestedPackage } from '../http/graphiql.js';
 import type { Logger } from '../logger.js';
 import { mongooseTestedPackage } from '../mongoose/tested-internals.js';
 import { installedVersion } from './installed-version.js';
@@ -23,8 +24,8 @@ export function refuseUntested(lines: string[], options: { allowUntested: boolea
   for (const line of lines) options.logger.warn({ dependency: line }, `untested dependency, starting anyway (ALLOW_UNTESTED_DEPENDENCIES=true): ${line}`);
 }
 
-/** Checks the installed agenda, @agendajs/mongo-backend, agendash and mongoose before a service takes any work. */
+/** Checks the installed agenda, @agendajs/mongo-backend, agendash, mongoose and graphiql before a service takes any work. */
 export async function refuseUntestedDependencies(options: { allowUntested: boolean; logger: Logger }): Promise<void> {
-  const packages = [...(await agendaTestedPackages()), mongooseTestedPackage()];
+  const packages = [...(await agendaTestedPackages()), mongooseTestedPackage(), graphiqlTestedPackage()];
   refuseUntested(findUntestedDependencies(packages, installedVersion), options);
 }

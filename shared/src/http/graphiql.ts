@@ -1,11 +1,16 @@
 import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import express, { type Router } from 'express';
+import type { TestedPackage } from '../dependency-check/tested-dependencies.js';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
-/** The browser files GraphiQL needs, served from node_modules: the playground works offline. */
+/**
+ * The browser files GraphiQL needs, served from node_modules: the playground works offline. They are
+ * not graphiql's public API (no `exports` entry): the start-up check looks for each (`graphiqlTestedPackage`).
+ */
 const ASSETS: Record<string, string> = {
   'react.js': join(packageDir('react'), 'umd', 'react.production.min.js'),
   'react-dom.js': join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js'),
@@ -14,6 +19,19 @@ const ASSETS: Record<string, string> = {
 };
 
 export const GRAPHIQL_ASSETS_PATH = '/graphiql-assets';
+
+/** The graphiql version whose bundle files (and its stale operation name, graphql/graphiql#3632) this page was tested with. */
+export const GRAPHIQL_TESTED_VERSION = '3.8.2';
+
+/** graphiql as installed, for the start-up check: every bundle file this page serves must exist. */
+export function graphiqlTestedPackage(fileExists: (file: string) => boolean = existsSync): TestedPackage {
+  return {
+    name: 'graphiql',
+    testedVersion: GRAPHIQL_TESTED_VERSION,
+    adapter: 'shared/src/http/graphiql.ts',
+    members: Object.entries(ASSETS).map(([served, file]) => ({ owner: 'bundle file', member: served, expected: 'declared', found: fileExists(file) ? 'declared' : `missing (${file})` })),
+  };
+}
 
 /** One saved tab of the playground: a single operation, with its variables pre-filled. */
 export interface PlaygroundTab {
