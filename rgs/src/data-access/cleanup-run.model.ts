@@ -6,6 +6,12 @@ export interface EnvironmentProgress {
   environmentId: Types.ObjectId;
   /** The last server the chain finished (cleaned or failed); the next link starts after it. */
   lastServerId: Types.ObjectId | null;
+  /**
+   * The server the chain is cleaning, recorded before its first slice and cleared when it is
+   * finished: a link redone after a crash or failover resumes with it even when its cleaning went
+   * to the end (it no longer qualifies, and a walk by qualifying servers would step over it).
+   */
+  currentServerId?: Types.ObjectId | null;
   done: boolean;
 }
 
@@ -67,6 +73,7 @@ export function createCleanupRunModel(conn: Connection): CleanupRunModel {
     {
       environmentId: { type: Schema.Types.ObjectId, required: true },
       lastServerId: { type: Schema.Types.ObjectId, default: null },
+      currentServerId: { type: Schema.Types.ObjectId, default: null },
       done: { type: Boolean, default: false },
     },
     { _id: false },

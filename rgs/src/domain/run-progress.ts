@@ -79,6 +79,18 @@ export class RunProgress {
   }
 
   /**
+   * Records that the chain starts cleaning `serverId` after `previousServerId` (see
+   * `EnvironmentProgress.currentServerId`): false means another link already moved on.
+   */
+  async serverStarted(runId: Types.ObjectId, environmentId: Types.ObjectId, previousServerId: Types.ObjectId | null, serverId: Types.ObjectId): Promise<boolean> {
+    const result = await this.models.CleanupRun.updateOne(
+      { _id: runId, environments: { $elemMatch: { environmentId, lastServerId: previousServerId, done: false } } },
+      { $set: { 'environments.$.currentServerId': serverId } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  /**
    * Records that the chain finished `serverId` (cleaned, or failed with `failure`), if the chain
    * still stood at `previousServerId`: false means another link already moved on.
    */
@@ -92,7 +104,7 @@ export class RunProgress {
     const result = await this.models.CleanupRun.updateOne(
       { _id: runId, environments: { $elemMatch: { environmentId, lastServerId: previousServerId, done: false } } },
       {
-        $set: { 'environments.$.lastServerId': serverId },
+        $set: { 'environments.$.lastServerId': serverId, 'environments.$.currentServerId': null },
         $inc: { serversDone: 1 },
         ...(failure ? { $push: { failures: failure } } : {}),
       },
