@@ -44,7 +44,10 @@ export interface CleanupRun {
   /** The one instant stamped on every table the run archives, here and in Games. */
   archivedAt: Date;
   serversTotal: number;
+  /** Servers finished (cleaned or failed); equals serversTotal once every chain ran to its end. */
   serversDone: number;
+  /** Of serversDone, the servers whose cleanup failed (each listed in `failures`). */
+  serversFailed: number;
   /** One line per failed server (or a failed kickoff), with the reason; the API's `errors`. */
   failures: string[];
   environments: EnvironmentProgress[];
@@ -105,6 +108,7 @@ export function createCleanupRunModel(conn: Connection): CleanupRunModel {
       archivedAt: { type: Date, required: true },
       serversTotal: { type: Number, default: 0 },
       serversDone: { type: Number, default: 0 },
+      serversFailed: { type: Number, default: 0 },
       failures: { type: [String], default: [] },
       environments: { type: [progress], default: [] },
       kickoffDone: { type: Boolean, default: false },
