@@ -20,6 +20,10 @@ describe('which errors mean "MongoDB was unreachable" (retry later) rather than 
       transient: true,
       what: 'a bulk write cut off by a reset connection',
     },
+    // A read, or a write that is not a retryable one (updateMany), carries the code of an election without a label.
+    { error: new MongoServerError({ message: 'not primary', code: 10107, codeName: 'NotWritablePrimary' }), transient: true, what: 'NotWritablePrimary without a label (an election)' },
+    { error: new MongoServerError({ message: 'stepped down', code: 11602, codeName: 'InterruptedDueToReplStateChange' }), transient: true, what: 'an operation interrupted by a step-down' },
+    { error: new MongoServerError({ message: 'shutting down', code: 91, codeName: 'ShutdownInProgress' }), transient: true, what: 'the member shutting down' },
     { error: new MongoServerError({ message: 'E11000 duplicate key', code: 11000 }), transient: false, what: 'a duplicate key' },
     {
       error: new MongoBulkWriteError({ message: 'E11000 duplicate key', code: 11000, writeErrors: [] }, {} as never),

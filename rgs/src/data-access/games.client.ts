@@ -40,6 +40,10 @@ export class GamesRejectedError extends Error {
   }
 }
 
+/**
+ * Every other answer is retried by the outbox with backoff: SERVICE_UNAVAILABLE (HTTP 503, MongoDB
+ * in a failover behind Games), INTERNAL_SERVER_ERROR, and HTTP or network failures.
+ */
 const PERMANENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED']);
 
 /** The Games client over HTTP (graphql-request), with the typed document generated from graphql/operations/games. */

@@ -26,6 +26,7 @@ import { legacyJsonStatusPlugin } from './legacy-json-status.js';
 import { requireJsonBody } from './require-json-body.js';
 import { REQUEST_LIMITS, requestLimits } from './request-limits.js';
 import { sameOriginWrites } from './same-origin-writes.js';
+import { serviceUnavailablePlugin } from './service-unavailable.js';
 import { pageCsp, securityHeaders } from './security-headers.js';
 
 /** What every resolver gets: a logger that carries the request id, and this request's loaders. */
@@ -105,6 +106,7 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
       ApolloServerPluginLandingPageDisabled(),
       graphqlMetricsPlugin(options.metrics),
       legacyJsonStatusPlugin(),
+      serviceUnavailablePlugin(),
       ...limits.plugins,
     ],
   });
