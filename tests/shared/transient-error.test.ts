@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { MongoBulkWriteError, MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
+import mongoose, { Schema } from 'mongoose';
 import { isTransientInfrastructureError } from '../../shared/src/mongo/transient-error.js';
 
 const labelled = (label: string) => {
@@ -7,6 +8,22 @@ const labelled = (label: string) => {
   err.addErrorLabel(label);
   return err;
 };
+
+describe('when mongoose waits for a connection that is down', () => {
+  it('Then its buffering timeout counts as transient (pinned against mongoose itself, which says so only in the message)', async () => {
+    // Arrange: a connection that never connects, so mongoose buffers the operation until its timeout
+    const conn = mongoose.createConnection();
+    const Thing = conn.model('Thing', new Schema({ name: String }, { bufferTimeoutMS: 50 }));
+
+    // Act
+    const err = await Thing.findOne({}).then(() => null, (e: unknown) => e);
+
+    // Assert
+    expect(err).toBeInstanceOf(mongoose.Error);
+    expect(isTransientInfrastructureError(err)).toBe(true);
+    await conn.close();
+  });
+});
 
 describe('which errors mean "MongoDB was unreachable" (retry later) rather than "this data is wrong" (fail)', () => {
   it.each([

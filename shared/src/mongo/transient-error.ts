@@ -30,6 +30,13 @@ const STATE_CHANGE_CODES = new Set([
   11600, // InterruptedAtShutdown
 ]);
 
+/**
+ * What mongoose throws when an operation waited for a connection longer than `bufferTimeoutMS`
+ * (the connection is down: it buffers commands until it is back). A plain MongooseError says it
+ * only in its message; tests/shared/transient-error.test.ts pins it against mongoose itself.
+ */
+const MONGOOSE_BUFFERING_TIMEOUT = /buffering timed out after \d+ms$/;
+
 /** Labels the driver puts on errors that a retry after an outage or failover can fix. */
 const RETRYABLE_LABELS = ['TransientTransactionError', 'RetryableWriteError', 'ResetPool'];
 
@@ -46,6 +53,7 @@ export function isTransientInfrastructureError(err: unknown): boolean {
   let current: unknown = err;
   for (let depth = 0; current instanceof Error && depth < MAX_CAUSES; depth += 1) {
     if (UNREACHABLE.has(current.name)) return true;
+    if (current.name === 'MongooseError' && MONGOOSE_BUFFERING_TIMEOUT.test(current.message)) return true;
     if (current instanceof MongoError && RETRYABLE_LABELS.some((label) => (current as MongoError).hasErrorLabel(label))) return true;
     if (current instanceof MongoServerError && STATE_CHANGE_CODES.has(Number(current.code))) return true;
     // A bulk write (insertMany) wraps a network error in a MongoBulkWriteError without its labels or
