@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { MongoClient } from 'mongodb';
 import type { Schema } from 'mongoose';
 import { processAppName } from '../../shared/src/mongo/connect.js';
 import type { SchemaPlugin } from '../../rgs/src/data-access/game-table.model.js';
 import { eventually } from '../support/eventually.js';
+import { startFailPointReplicaSet, type FailPointReplicaSet } from '../support/fail-point-replica-set.js';
 import { capturedLogger } from '../support/captured-logs.js';
 import { RecordingGamesClient } from './support/recording-games-client.js';
 import { startTestRgs, type TestRgs } from './support/rgs-app.js';
@@ -33,7 +33,7 @@ function onCleaningServer(serverId: { value: string | null }, onCleaning: () => 
  */
 describe('the run record after a fault between a server and its record', () => {
   let rgs: TestRgs;
-  let admin: MongoClient;
+  let mongo: FailPointReplicaSet;
   let runId: string | null = null;
   const watched = { value: null as string | null };
   const games = new RecordingGamesClient();
@@ -42,24 +42,20 @@ describe('the run record after a fault between a server and its record', () => {
   /** Waits until the kickoff is done (so only the chain writes the run), then fails the next two updates of the run. */
   async function failTheNextRunUpdates(): Promise<void> {
     await eventually(() => rgs.models.CleanupRun.exists({ _id: runId, kickoffDone: true }), (found) => found !== null);
-    await admin.db('admin').command({
-      configureFailPoint: 'failCommand',
-      // The update and the driver's one retry of it: the write is given up, as in an election.
-      mode: { times: 2 },
-      data: { failCommands: ['update'], appName: processAppName('rgs'), namespace: `${rgs.conn.name}.cleanupruns`, errorCode: 10107 },
-    });
+    // The update and the driver's one retry of it (NotWritablePrimary): the write is given up, as in an election.
+    await mongo.failNext(2, { failCommands: ['update'], appName: processAppName('rgs'), namespace: `${rgs.conn.name}.cleanupruns`, errorCode: 10107 });
   }
 
   beforeAll(async () => {
-    admin = await MongoClient.connect(process.env.TEST_MONGODB_URI!);
-    rgs = await startTestRgs({ gamesClient: games, gameTablePlugins: [onCleaningServer(watched, failTheNextRunUpdates)], logger: logs.logger });
+    mongo = await startFailPointReplicaSet();
+    rgs = await startTestRgs({ serverUri: mongo.uri, gamesClient: games, gameTablePlugins: [onCleaningServer(watched, failTheNextRunUpdates)], logger: logs.logger });
   });
   afterEach(async () => {
-    await admin.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
+    await mongo.off();
   });
   afterAll(async () => {
-    await rgs.stop();
-    await admin.close();
+    await rgs?.stop();
+    await mongo?.stop();
   });
 
   describe('when recording the first server as done fails after its last slice committed', () => {
@@ -77,8 +73,7 @@ describe('the run record after a fault between a server and its record', () => {
       const run = await waitForRun(rgs, runId, isCompleted, 40_000);
 
       // Assert: the fault happened (the update and its retry were refused)
-      const { count } = await admin.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
-      expect(count).toBe(2);
+      expect(await mongo.off()).toBe(2);
       // Assert: the run record
       expect(run).toMatchObject({ status: 'COMPLETED', serversTotal: 2, serversDone: 2, deletedCount: 4, errors: [] });
       // Assert: the data — each server's tables were handled once, in one dispatch each

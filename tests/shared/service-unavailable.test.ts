@@ -1,12 +1,14 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it } from '@jest/globals';
-import { MongoClient, ObjectId } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import { processAppName } from '../../shared/src/mongo/connect.js';
 import { createGamesClient, GamesRejectedError } from '../../rgs/src/data-access/games.client.js';
 import { CleanupAction } from '../../rgs/src/domain/statuses.js';
 import { capturedLogger } from '../support/captured-logs.js';
 import { OPERATION_QUERY } from '../support/cleanup-mutation.js';
 import { createGameTables } from '../support/game-tables.js';
-import { TEST_GAMES_TOKEN, useTestGames } from '../support/games-app.js';
+import { startFailPointReplicaSet, type FailPointReplicaSet } from '../support/fail-point-replica-set.js';
+import { startTestGames, TEST_GAMES_TOKEN, type TestGames } from '../support/games-app.js';
+import { freshDatabaseUri } from '../support/mongo.js';
 
 /** NotWritablePrimary: what a member that stepped down answers while the replica set elects another. */
 const NOT_WRITABLE_PRIMARY = 10107;
@@ -18,21 +20,23 @@ const NOT_WRITABLE_PRIMARY = 10107;
  */
 describe('a GraphQL request while MongoDB elects a new primary', () => {
   const logs = capturedLogger();
-  const games = useTestGames({ logger: logs.logger });
-  let admin: MongoClient;
+  let mongo: FailPointReplicaSet;
+  let games: TestGames;
   beforeAll(async () => {
-    admin = await MongoClient.connect(process.env.TEST_MONGODB_URI!);
+    mongo = await startFailPointReplicaSet();
+    // The API alone: no job reads the collections while a test's fault waits for its request.
+    games = await startTestGames({ mongoUri: freshDatabaseUri('games', mongo.uri), logger: logs.logger, workers: false });
   });
   afterEach(async () => {
-    await admin.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
+    await mongo.off();
   });
   afterAll(async () => {
-    await admin.close();
+    await games?.stop();
+    await mongo?.stop();
   });
 
-  const failNext = (times: number, data: Record<string, unknown>) =>
-    admin.db('admin').command({ configureFailPoint: 'failCommand', mode: { times }, data: { appName: processAppName('games'), errorCode: NOT_WRITABLE_PRIMARY, ...data } });
-  const failPointHits = async () => (await admin.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' })).count as number;
+  const failNext = (times: number, data: Record<string, unknown>) => mongo.failNext(times, { appName: processAppName('games'), errorCode: NOT_WRITABLE_PRIMARY, ...data });
+  const failPointHits = () => mongo.off();
 
   it('When a query\'s read meets the election (and so does the driver\'s retry), then Games answers 503 SERVICE_UNAVAILABLE with Retry-After and logs a warning, not an unexpected error', async () => {
     // Arrange
@@ -71,7 +75,7 @@ describe('a GraphQL request while MongoDB elects a new primary', () => {
     const repeated = await client.cleanupGameTables(call);
 
     // Assert: the fault happened, and the client reports it as retryable (not rejected for good)
-    expect(hits).toBeGreaterThanOrEqual(1);
+    expect(hits).toBeGreaterThanOrEqual(1); // a client bulk write enters the fail point more than once
     expect(first).toBeInstanceOf(Error);
     expect(first).not.toBeInstanceOf(GamesRejectedError);
     expect((first as Error).message).toMatch(/^Games answered SERVICE_UNAVAILABLE: /);
