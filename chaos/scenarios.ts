@@ -19,6 +19,7 @@ import {
   Services,
   START_CLEANUP,
   waitFor,
+  type RunView,
   type Service,
   type Trial,
 } from './harness.js';
@@ -82,6 +83,10 @@ async function cleanupSetup(replSet: MongoMemoryReplSet, services: Services, tab
 async function startRun(rgs: Service, environmentId: string): Promise<string> {
   return (await gql<{ startCleanup: { id: string } }>(rgs, RGS_TOKEN, START_CLEANUP, { environmentId })).startCleanup.id;
 }
+
+/** A COMPLETED run finished every server the kickoff counted (issue 27): after a fault too, the record matches the data. */
+const exactServers = (run: RunView) => run.status === 'COMPLETED' && run.serversDone === run.serversTotal;
+const serversOf = (run: RunView) => `${run.status} ${run.serversDone}/${run.serversTotal} servers`;
 
 const trialOf = (scenario: Scenario, trial: number, fields: Omit<Trial, 'scenario' | 'trial' | 'target'>): Trial => ({
   scenario: scenario.name,
@@ -154,11 +159,11 @@ function rgsCrashMidChain(insideTransaction: boolean): Scenario {
           await sentOperationsDeferred(setup.games, setup.rgs, runId, 120_000);
           const { lost, doubled } = await lostAndDoubled(setup.games, setup.rgs, setup.boIds);
           return trialOf(this, trial, {
-            measured: `progress ${recovery} s after restart (killed at ${atKill.serversDone}/${atKill.serversTotal}, then ${moved.serversDone})`,
+            measured: `progress ${recovery} s after restart (killed at ${atKill.serversDone}/${atKill.serversTotal}, then ${moved.serversDone}); ended ${serversOf(done)}`,
             recoverySeconds: recovery,
             lost,
             doubled,
-            pass: recovery <= 60 && lost === 0 && doubled === 0 && done.errors.length === 0,
+            pass: recovery <= 60 && lost === 0 && doubled === 0 && done.errors.length === 0 && exactServers(done),
             notes: `${done.dispatches.length} dispatches; ${done.errors.length} server errors`,
           });
         } finally {
@@ -314,12 +319,13 @@ export const gamesDownThenBack: Scenario = {
         const recovery = seconds(backAt);
         await sentOperationsDeferred(setup.games, setup.rgs, runId, 60_000);
         const { lost, doubled } = await lostAndDoubled(setup.games, setup.rgs, setup.boIds);
+        const done = await runView(rgs, runId);
         return trialOf(this, trial, {
-          measured: `all SENT ${recovery} s after Games was back`,
+          measured: `all SENT ${recovery} s after Games was back; ended ${serversOf(done)}`,
           recoverySeconds: recovery,
           lost,
           doubled,
-          pass: recovery <= 20 && lost === 0 && doubled === 0,
+          pass: recovery <= 20 && lost === 0 && doubled === 0 && exactServers(done),
           notes: `backoff left when Games came back: up to ${Math.round(waitLeft)} s`,
         });
       } finally {
@@ -390,11 +396,11 @@ export const failover: Scenario = {
         }
         const worst = Math.max(recovery1, recovery2 ?? 0);
         return trialOf(this, trial, {
-          measured: `progress ${recovery1} s after step-down election, ${recovery2 ?? 'n/a (already done)'} s after kill election`,
+          measured: `progress ${recovery1} s after step-down election, ${recovery2 ?? 'n/a (already done)'} s after kill election; ended ${serversOf(finished)}`,
           recoverySeconds: worst,
           lost,
           doubled,
-          pass: worst <= 30 && lost === 0 && doubled === 0 && finished.errors.length === 0,
+          pass: worst <= 30 && lost === 0 && doubled === 0 && finished.errors.length === 0 && exactServers(finished),
           notes: `elections took ${seconds(steppedDownAt, electedAt1)} s and ${seconds(killedAt, electedAt2)} s; no service restarted; ${finished.dispatches.length} dispatches; ${finished.errors.length} server errors`,
         });
       } finally {

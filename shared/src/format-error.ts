@@ -5,6 +5,8 @@ import { capMessage } from './echo-input.js';
 import { DomainError } from './errors.js';
 import { requestLimitRejection } from './http/request-limits-error.js';
 import type { Logger } from './logger.js';
+import { isTransientInfrastructureError } from './mongo/transient-error.js';
+import { SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE_MESSAGE } from './http/service-unavailable.js';
 
 /** Codes that GraphQL itself, Apollo or our context produce and that are safe to show as they are. */
 const PASSTHROUGH_CODES = new Set([
@@ -21,8 +23,9 @@ const PASSTHROUGH_CODES = new Set([
 
 /**
  * The one boundary where errors become responses (Apollo's `formatError`). Domain errors keep their
- * message and get their stable code; argument validation lists each broken constraint; anything
- * unexpected is logged in full and shown only as a generic INTERNAL_SERVER_ERROR.
+ * message and get their stable code; argument validation lists each broken constraint; MongoDB
+ * unreachable or in an election becomes the retryable SERVICE_UNAVAILABLE; anything unexpected is
+ * logged in full and shown only as a generic INTERNAL_SERVER_ERROR.
  */
 export function createFormatError(logger: Logger) {
   const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -47,6 +50,12 @@ export function createFormatError(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASSTHROUGH_CODES.has(code)) return formatted;
+    // A failover or an outage is not a bug of this request: the caller is told to retry (HTTP 503
+    // with Retry-After, see service-unavailable.ts), and the log says what happened.
+    if (isTransientInfrastructureError(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'MongoDB unavailable during a GraphQL request (failover or outage); answered as retryable');
+      return { message: SERVICE_UNAVAILABLE_MESSAGE, ...path, extensions: { code: SERVICE_UNAVAILABLE } };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL request');
     return {
       message: 'Internal server error',

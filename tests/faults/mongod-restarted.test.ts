@@ -33,12 +33,13 @@ describe('Games while its mongod restarts', () => {
     // Act: mongod stops
     await server.stop({ doCleanup: false, force: false });
 
-    // Assert: health says so, and a request fails with a code instead of hanging forever
+    // Assert: health says so, and a request fails as retryable (503) instead of hanging forever
     const down = await eventually(() => fetch(`${games.url}/health`), (res) => res.status === 503, { timeoutMs: 15_000, intervalMs: 250 });
     expect(await down.json()).toMatchObject({ mongo: 'down' });
     const refused = await games.gql(CLEANUP_MUTATION, { ids: [before], actionType: 'DELETE', archivedAt: ARCHIVED_AT, async: false });
-    expect(refused.body.errors![0]!.extensions!.code).toBe('INTERNAL_SERVER_ERROR');
-    expect(refused.body.errors![0]!.message).toBe('Internal server error');
+    expect(refused.status).toBe(503);
+    expect(refused.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
+    expect(refused.body.errors![0]!.message).toMatch(/retry the request/);
 
     // Act: mongod comes back on the same port with the same data
     await server.start(true);

@@ -5,7 +5,7 @@ import type { SchemaPlugin } from '../../rgs/src/data-access/game-table.model.js
 import { capturedLogger } from '../support/captured-logs.js';
 import { RecordingGamesClient } from './support/recording-games-client.js';
 import { startTestRgs, type TestRgs } from './support/rgs-app.js';
-import { isCompleted, startCleanup, waitForRun } from './support/runs.js';
+import { isCompleted, isFailed, startCleanup, waitForRun } from './support/runs.js';
 import { seedEnvironment, seedServer, seedTables } from './support/seed.js';
 
 /** Cleaning the servers in `serverIds` fails as if MongoDB were unreachable: the link fails, not the server. */
@@ -35,7 +35,7 @@ describe('an environment chain whose link fails on every retry', () => {
     await rgs.stop();
   });
 
-  it('When the retries are exhausted, then the run completes with the environment given up, and a new run can start', async () => {
+  it('When the retries are exhausted, then the run ends FAILED with the environment given up, and a new run can start', async () => {
     // Arrange
     const environment = await seedEnvironment(rgs.models, ['EUR']);
     const server = await seedServer(rgs.models, environment._id);
@@ -44,9 +44,9 @@ describe('an environment chain whose link fails on every retry', () => {
 
     // Act
     const runId = await startCleanup(rgs, String(environment._id));
-    const run = await waitForRun(rgs, runId, isCompleted);
+    const run = await waitForRun(rgs, runId, isFailed);
 
-    // Assert: the run ended (no longer holding the active-run slot) and says why
+    // Assert: the run ended (no longer holding the active-run slot), FAILED since it cleaned nothing, and says why
     expect(run.errors).toEqual([expect.stringMatching(/given up after 1 failed attempts: simulated outage while cleaning/)]);
     expect(run.serversDone).toBe(0);
     expect(await rgs.models.GameTable.countDocuments({ serverId: server._id, active: true })).toBe(4);

@@ -3,6 +3,7 @@ import type { Job } from 'agenda';
 import { CLEANUP_ENVIRONMENT_JOB } from '../../rgs/src/entry-points/jobs/environment-cleanup.job.js';
 import { eventually } from '../support/eventually.js';
 import { capturedLogger } from '../support/captured-logs.js';
+import { metricValue, scrapeMetrics } from '../support/metrics.js';
 import { failingServersPlugin } from './support/failing-servers.js';
 import { RecordingGamesClient } from './support/recording-games-client.js';
 import { startTestRgs, type TestRgs } from './support/rgs-app.js';
@@ -39,7 +40,7 @@ describe('the per-environment cleanup chain', () => {
       const run = await waitForRun(rgs, runId, allSent);
 
       // Assert: progress
-      expect(run).toMatchObject({ status: 'COMPLETED', serversTotal: 3, serversDone: 3, deletedCount: 4, archivedCount: 2 });
+      expect(run).toMatchObject({ status: 'COMPLETED', serversTotal: 3, serversDone: 3, serversFailed: 1, deletedCount: 4, archivedCount: 2 });
       expect(run.errors).toEqual([expect.stringContaining(`server s2 (${String(servers[1]!._id)}): simulated failure`)]);
       // Assert: state of the servers that succeeded
       for (const i of [0, 2]) {
@@ -78,6 +79,33 @@ describe('the per-environment cleanup chain', () => {
       // Assert
       const again = await waitForRun(rgs, runId, allSent);
       expect(again).toEqual(finished);
+    });
+  });
+
+  describe('when every server fails', () => {
+    it('Then the run ends FAILED, not COMPLETED, with every server counted as done and failed, and the metric counts it', async () => {
+      // Arrange
+      const environment = await seedEnvironment(rgs.models, ['EUR']);
+      const servers = [await seedServer(rgs.models, environment._id), await seedServer(rgs.models, environment._id)];
+      for (const server of servers) {
+        await seedTables(rgs.models, server._id, { noTraffic: 2, traffic: 1 });
+        failing.add(String(server._id));
+      }
+      const metricsBefore = (await scrapeMetrics(rgs.url)).text;
+
+      // Act
+      const runId = await startCleanup(rgs, String(environment._id));
+      const run = await waitForRun(rgs, runId, (r) => r.finishedAt != null);
+
+      // Assert: the run record
+      expect(run).toMatchObject({ status: 'FAILED', serversTotal: 2, serversDone: 2, serversFailed: 2, deletedCount: 0, archivedCount: 0, dispatches: [] });
+      expect(run.errors).toEqual(servers.map((s) => expect.stringContaining(`(${String(s._id)}): simulated failure`)));
+      // Assert: the active-run slot is free (the next start is a new run)
+      expect(await rgs.models.CleanupRun.exists({ _id: runId, activeSlot: true })).toBeNull();
+      // Assert: observability — a run ended FAILED is on the runs gauge
+      const metricsAfter = (await scrapeMetrics(rgs.url)).text;
+      const failedRuns = (text: string) => metricValue(text, 'rgs_cleanup_runs', { status: 'FAILED' });
+      expect(failedRuns(metricsAfter) - failedRuns(metricsBefore)).toBe(1);
     });
   });
 

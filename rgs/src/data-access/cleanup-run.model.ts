@@ -6,6 +6,12 @@ export interface EnvironmentProgress {
   environmentId: Types.ObjectId;
   /** The last server the chain finished (cleaned or failed); the next link starts after it. */
   lastServerId: Types.ObjectId | null;
+  /**
+   * The server the chain is cleaning, recorded before its first slice and cleared when it is
+   * finished: a link redone after a crash or failover resumes with it even when its cleaning went
+   * to the end (it no longer qualifies, and a walk by qualifying servers would step over it).
+   */
+  currentServerId?: Types.ObjectId | null;
   done: boolean;
 }
 
@@ -38,7 +44,10 @@ export interface CleanupRun {
   /** The one instant stamped on every table the run archives, here and in Games. */
   archivedAt: Date;
   serversTotal: number;
+  /** Servers finished (cleaned or failed); equals serversTotal once every chain ran to its end. */
   serversDone: number;
+  /** Of serversDone, the servers whose cleanup failed (each listed in `failures`). */
+  serversFailed: number;
   /** One line per failed server (or a failed kickoff), with the reason; the API's `errors`. */
   failures: string[];
   environments: EnvironmentProgress[];
@@ -72,6 +81,7 @@ export function createCleanupRunModel(conn: Connection): CleanupRunModel {
     {
       environmentId: { type: Schema.Types.ObjectId, required: true },
       lastServerId: { type: Schema.Types.ObjectId, default: null },
+      currentServerId: { type: Schema.Types.ObjectId, default: null },
       done: { type: Boolean, default: false },
     },
     { _id: false },
@@ -103,6 +113,7 @@ export function createCleanupRunModel(conn: Connection): CleanupRunModel {
       archivedAt: { type: Date, required: true },
       serversTotal: { type: Number, default: 0 },
       serversDone: { type: Number, default: 0 },
+      serversFailed: { type: Number, default: 0 },
       failures: { type: [String], default: [] },
       environments: { type: [progress], default: [] },
       kickoffDone: { type: Boolean, default: false },

@@ -60,6 +60,9 @@ const DEFAULT_RETRY_AFTER_MS = 1_000;
 /**
  * Answers that sending the same call again cannot change: invalid content, or RGS's key refused
  * (unknown, or its principal lacks `cleanup`) until a person fixes GAMES_API_TOKEN or GAMES_API_KEYS.
+ * Every other answer is retried by the outbox with backoff: SERVICE_UNAVAILABLE (HTTP 503, MongoDB
+ * in a failover behind Games), INTERNAL_SERVER_ERROR, and HTTP or network failures; a 429 waits for
+ * its Retry-After.
  */
 const PERMANENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN']);
 

@@ -44,9 +44,18 @@ export async function tablesWithTraffic(
   session?: ClientSession,
 ): Promise<Set<string>> {
   const filter = { gameTableId: { $in: tableIds }, ...(since ? { day: { $gte: since } } : {}) };
-  // Straight from the driver: the ids are ObjectIds already, and casting thousands costs more than the query.
-  const ids = await models.AggregatedGgr.collection.distinct('gameTableId', filter, session ? { session } : {});
-  return new Set(ids.map(String));
+  // An aggregation, not `distinct`: a slice calls this inside its transaction, and MongoDB refuses
+  // `distinct` on a sharded collection in a transaction (error 263). Sorted and grouped by the
+  // index's first key, it runs as the same DISTINCT_SCAN `distinct` does (one index key per table),
+  // and the ids come back as one document. Straight from the driver: the ids are ObjectIds already,
+  // and casting thousands costs more than the query.
+  const [found] = await models.AggregatedGgr.collection
+    .aggregate<{ ids: Types.ObjectId[] }>(
+      [{ $match: filter }, { $sort: { gameTableId: 1 } }, { $group: { _id: '$gameTableId' } }, { $group: { _id: null, ids: { $push: '$_id' } } }],
+      session ? { session } : {},
+    )
+    .toArray();
+  return new Set((found?.ids ?? []).map(String));
 }
 
 /** Splits candidate ids into to-delete (no traffic) and to-archive (traffic). */

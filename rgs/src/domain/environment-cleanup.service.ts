@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import { JobLockLostError } from '../../../shared/src/agenda/job-heartbeat.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import { isTransientInfrastructureError } from '../../../shared/src/mongo/transient-error.js';
+import type { EnvironmentProgress } from '../data-access/cleanup-run.model.js';
 import type { RgsModels } from '../data-access/rgs-models.js';
 import { awaitedLater } from './awaited-later.js';
 import type { ChainTimings } from './chain-timings.js';
@@ -62,7 +63,7 @@ export class EnvironmentCleanupService {
     }
     const environment = await this.deps.models.Environment.findById(link.environmentId).lean<EnvironmentRecord>();
     let previous = position.lastServerId;
-    let upcoming = environment && awaitedLater(nextQualifyingServer(this.deps.models, environment, previous));
+    let upcoming = environment && awaitedLater(this.resumedServer(environment, position));
     let previousDoneAt = link.queuedAt?.getTime() ?? null;
     for (;;) {
       const server = await upcoming;
@@ -72,9 +73,17 @@ export class EnvironmentCleanupService {
         await this.deps.progress.environmentDone(link.runId, link.environmentId);
         return;
       }
+      // Recorded before any slice: once its tables are all changed the server no longer qualifies,
+      // and a link redone after a crash or failover must still finish (and count) it.
+      if (!(await this.deps.progress.serverStarted(link.runId, link.environmentId, previous, server._id))) {
+        log.warn({ serverId: String(server._id) }, 'another link already moved past this position; not going on');
+        return;
+      }
       // The next server is looked up while this one is cleaned: the hand-off waits for nothing.
       upcoming = awaitedLater(nextQualifyingServer(this.deps.models, environment, server._id));
-      const failure = await this.cleanOne(link, run, environment, server, heartbeat, log);
+      // Only a resumed server can have been deactivated since the chain started it: it is finished
+      // without being cleaned, as a walk from now on would not clean it either.
+      const failure = server.active ? await this.cleanOne(link, run, environment, server, heartbeat, log) : null;
       const moved = await this.deps.progress.serverDone(link.runId, link.environmentId, previous, server._id, failure);
       if (!moved) {
         log.warn({ serverId: String(server._id) }, 'another link already recorded this server; not going on');
@@ -91,6 +100,16 @@ export class EnvironmentCleanupService {
       // Between servers, as after every slice: stops here once the lock is lost or handed over.
       await heartbeat();
     }
+  }
+
+  /**
+   * The server a link starts with: the one the chain was cleaning when its previous link stopped
+   * (a crash, a failover, a lost lock), whether or not it still qualifies; otherwise the next
+   * qualifying server after the last one finished.
+   */
+  private async resumedServer(environment: EnvironmentRecord, position: EnvironmentProgress): Promise<ServerRecord | null> {
+    const inFlight = position.currentServerId && (await this.deps.models.Server.findById(position.currentServerId).lean<ServerRecord>());
+    return inFlight || nextQualifyingServer(this.deps.models, environment, position.lastServerId);
   }
 
   /** Cleans one server; returns why it failed (the chain goes on), or null. Lost locks and outages are thrown. */

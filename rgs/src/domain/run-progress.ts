@@ -83,6 +83,18 @@ export class RunProgress {
   }
 
   /**
+   * Records that the chain starts cleaning `serverId` after `previousServerId` (see
+   * `EnvironmentProgress.currentServerId`): false means another link already moved on.
+   */
+  async serverStarted(runId: Types.ObjectId, environmentId: Types.ObjectId, previousServerId: Types.ObjectId | null, serverId: Types.ObjectId): Promise<boolean> {
+    const result = await this.models.CleanupRun.updateOne(
+      { _id: runId, environments: { $elemMatch: { environmentId, lastServerId: previousServerId, done: false } } },
+      { $set: { 'environments.$.currentServerId': serverId } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  /**
    * Records that the chain finished `serverId` (cleaned, or failed with `failure`), if the chain
    * still stood at `previousServerId`: false means another link already moved on.
    */
@@ -96,8 +108,8 @@ export class RunProgress {
     const result = await this.models.CleanupRun.updateOne(
       { _id: runId, environments: { $elemMatch: { environmentId, lastServerId: previousServerId, done: false } } },
       {
-        $set: { 'environments.$.lastServerId': serverId },
-        $inc: { serversDone: 1 },
+        $set: { 'environments.$.lastServerId': serverId, 'environments.$.currentServerId': null },
+        $inc: { serversDone: 1, ...(failure ? { serversFailed: 1 } : {}) },
         ...(failure ? { $push: { failures: failure } } : {}),
       },
     );
@@ -138,11 +150,22 @@ export class RunProgress {
     );
   }
 
-  /** COMPLETED once the kickoff enqueued everything and every chain is done; whoever finishes last wins. */
+  /**
+   * Ends the run once the kickoff enqueued everything and every chain is done; whoever finishes
+   * last wins. COMPLETED, unless something failed and nothing succeeded (every server failed, or
+   * every chain was given up): then FAILED, so neither an operator nor `rgs_cleanup_runs{status}`
+   * reads a run that cleaned nothing as a success. Decided in the same update, on the run's own counts.
+   */
   private async completeIfFinished(runId: Types.ObjectId): Promise<void> {
+    const nothingSucceeded = { $eq: ['$serversDone', { $ifNull: ['$serversFailed', 0] }] };
+    const somethingFailed = { $gt: [{ $size: { $ifNull: ['$failures', []] } }, 0] };
     await this.models.CleanupRun.updateOne(
       { _id: runId, status: RunStatus.RUNNING, kickoffDone: true, environments: { $not: { $elemMatch: { done: false } } } },
-      { $set: { status: RunStatus.COMPLETED, finishedAt: new Date() }, $unset: { activeSlot: 1 } },
+      [
+        { $set: { status: { $cond: [{ $and: [somethingFailed, nothingSucceeded] }, RunStatus.FAILED, RunStatus.COMPLETED] }, finishedAt: '$$NOW' } },
+        { $unset: 'activeSlot' },
+      ],
+      { updatePipeline: true },
     );
   }
 }

@@ -29,6 +29,7 @@ import { legacyJsonStatusPlugin } from './legacy-json-status.js';
 import { requireJsonBody } from './require-json-body.js';
 import { REQUEST_LIMITS, requestLimits } from './request-limits.js';
 import { sameOriginWrites } from './same-origin-writes.js';
+import { serviceUnavailablePlugin } from './service-unavailable.js';
 import { pageCsp, securityHeaders } from './security-headers.js';
 import { requestLogFields, runInRequestScope, type RequestScope } from '../request-scope.js';
 
@@ -118,6 +119,7 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
       ApolloServerPluginLandingPageDisabled(),
       graphqlMetricsPlugin(options.metrics),
       legacyJsonStatusPlugin(),
+      serviceUnavailablePlugin(),
       authorizationPlugin(options.accessPolicy, () => countRefusal('forbidden', 'api')),
       ...requestLimitRules.plugins,
     ],

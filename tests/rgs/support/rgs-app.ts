@@ -19,6 +19,8 @@ export interface TestRgsOptions {
   gameTablePlugins?: SchemaPlugin[];
   clock?: () => Date;
   logger?: Logger;
+  /** The server to use (a database of its own is made on it); default: the shared test replica set. */
+  serverUri?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function startTestRgs(options: TestRgsOptions = {}): Promise<TestRg
     CLEANUP_MAX_SHARE: '1',
     ...options.env,
   });
-  const mongoUri = freshDatabaseUri('rgs');
+  const mongoUri = freshDatabaseUri('rgs', options.serverUri);
   const app = await startRgsApp(config, {
     mongoUri,
     logger: options.logger ?? createLogger({ name: 'rgs', level: config.logLevel }),

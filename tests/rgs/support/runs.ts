@@ -1,7 +1,7 @@
 import { eventually } from '../../support/eventually.js';
 import type { TestRgs } from './rgs-app.js';
 
-export const RUN_FIELDS = `id status environmentId archivedAt serversTotal serversDone deletedCount archivedCount errors startedAt finishedAt
+export const RUN_FIELDS = `id status environmentId archivedAt serversTotal serversDone serversFailed deletedCount archivedCount errors startedAt finishedAt
   maxShare approvedAt cancelledAt
   plannedEnvironments { environmentId name toDeleteCount toArchiveCount activeTables share needsApproval }
   skippedEnvironments { environmentId name reason }
@@ -32,4 +32,5 @@ export async function waitForRun(rgs: TestRgs, id: string, done: (run: Record<st
 
 export const isAwaitingApproval = (run: Record<string, any>) => run.status === 'AWAITING_APPROVAL';
 export const isCompleted = (run: Record<string, any>) => run.status === 'COMPLETED';
+export const isFailed = (run: Record<string, any>) => run.status === 'FAILED';
 export const allSent = (run: Record<string, any>) => isCompleted(run) && run.dispatches.every((d: { status: string }) => d.status === 'SENT');

@@ -24,6 +24,9 @@ export class CleanupRunType {
   @Field(() => Int, { description: 'Servers finished, cleaned or failed' })
   serversDone!: number;
 
+  @Field(() => Int, { description: 'Of serversDone, the servers whose cleanup failed (each listed in errors)' })
+  serversFailed!: number;
+
   @Field(() => Int, { description: 'Tables deleted so far (committed slices)' })
   deletedCount!: number;
 
@@ -78,6 +81,7 @@ export class CleanupRunType {
       archivedAt: doc.archivedAt,
       serversTotal: doc.serversTotal,
       serversDone: doc.serversDone,
+      serversFailed: doc.serversFailed ?? 0,
       deletedCount: doc.deletedCount,
       archivedCount: doc.archivedCount,
       errors: doc.failures,

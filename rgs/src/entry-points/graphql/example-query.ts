@@ -1,6 +1,6 @@
 import type { PlaygroundTab } from '../../../../shared/src/http/graphiql.js';
 
-const RUN_FIELDS = `id status environmentId serversDone serversTotal deletedCount archivedCount errors
+const RUN_FIELDS = `id status environmentId serversDone serversFailed serversTotal deletedCount archivedCount errors
     startedAt finishedAt approvedAt cancelledAt
     plannedEnvironments { name toDeleteCount toArchiveCount activeTables share needsApproval }
     skippedEnvironments { name reason }
