@@ -1,6 +1,7 @@
 import { ConfigError, type ServiceConfig } from './config.js';
 import { createLogger, wantsPrettyLogs, type Logger } from './logger.js';
 import { resolveMongoTarget } from './mongo/mongo-target.js';
+import { IncompatibleShardingError } from './mongo/sharding.js';
 import type { RunningService } from './serve-service.js';
 import { stopOnSignals } from './shutdown.js';
 
@@ -36,7 +37,8 @@ export function serviceBanner(name: string, url: string, config: ServiceConfig, 
 
 /**
  * The whole of a service's `main.ts`: config, logger, MongoDB (configured or embedded), the app,
- * shutdown on SIGINT/SIGTERM, and the banner. A bad configuration prints its message and exits 1.
+ * shutdown on SIGINT/SIGTERM, and the banner. A bad configuration, or a sharded deployment the
+ * service cannot keep its guarantees on, prints its message (no stack) and exits 1.
  */
 export function runServiceMain<C extends ServiceConfig>(service: ServiceMain<C>, env: NodeJS.ProcessEnv): void {
   const run = async () => {
@@ -50,7 +52,7 @@ export function runServiceMain<C extends ServiceConfig>(service: ServiceMain<C>,
     console.log(`\n${lines.join('\n')}\n`);
   };
   run().catch((err: unknown) => {
-    console.error(err instanceof ConfigError ? err.message : err);
+    console.error(err instanceof ConfigError || err instanceof IncompatibleShardingError ? err.message : err);
     process.exit(1);
   });
 }

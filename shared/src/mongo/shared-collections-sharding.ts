@@ -1,0 +1,11 @@
+import { RATE_LIMITS_COLLECTION } from '../auth/rate-limits.js';
+import type { ShardingLayout } from './sharding.js';
+
+/**
+ * The collections every service keeps besides its models', which stay unsharded. Agenda's collection
+ * name is its default (`agendaJobs`).
+ */
+export const SHARED_UNSHARDED: ShardingLayout['unsharded'] = [
+  { collection: 'agendaJobs', why: 'Agenda upserts its recurring jobs by name, without a shard key' },
+  { collection: RATE_LIMITS_COLLECTION, why: 'the rate limiter upserts its counters by key, without a shard key' },
+];
