@@ -1,11 +1,13 @@
 import { createLogger, type Logger } from '../../../shared/src/logger.js';
 import { loadRgsConfig } from '../../../rgs/src/config.js';
 import type { SchemaPlugin } from '../../../rgs/src/data-access/game-table.model.js';
+import { RGS_SHARDING } from '../../../rgs/src/data-access/rgs-sharding.js';
 import type { GamesClient } from '../../../rgs/src/data-access/games.client.js';
 import { startRgsApp, type RgsApp } from '../../../rgs/src/rgs-app.js';
 import { asTestService, type TestService } from '../../support/graphql-client.js';
 import { TEST_GAMES_TOKEN, useTestGames, type TestGames } from '../../support/games-app.js';
 import { freshDatabaseUri } from '../../support/mongo.js';
+import { shardForTests } from '../../support/sharded-databases.js';
 import { useStarted } from '../../support/use-started.js';
 import { TEST_SERVICE_ENV } from '../../support/test-env.js';
 
@@ -42,6 +44,7 @@ export async function startTestRgs(options: TestRgsOptions = {}): Promise<TestRg
     ...options.env,
   });
   const mongoUri = freshDatabaseUri('rgs');
+  await shardForTests(mongoUri, RGS_SHARDING);
   const app = await startRgsApp(config, {
     mongoUri,
     logger: options.logger ?? createLogger({ name: 'rgs', level: config.logLevel }),
