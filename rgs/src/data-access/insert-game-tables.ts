@@ -13,10 +13,10 @@ export interface NewGameTable {
 }
 
 /**
- * Inserts game tables, keeping `boId` unique however the deployment keeps it: by the unique index,
- * or (sharded on a key not starting with `boId`) by claiming every boId in the same transaction, so a
- * table whose boId is taken fails with a duplicate key and nothing of the call is written. In
- * `session`'s transaction when given, else in a transaction of its own. Every writer of
+ * Inserts game tables in one transaction (`session`'s when given, else its own), keeping `boId`
+ * unique however the deployment keeps it: by the unique index, or (sharded on a key not starting
+ * with `boId`) by claiming every boId in the same transaction. Either way a table whose boId is
+ * taken fails with a duplicate key and nothing of the call is written. Every writer of
  * `rgs.gametables` on a sharded deployment must claim boIds the same way.
  */
 export async function insertGameTables(models: Pick<RgsModels, 'GameTable' | 'GameTableBoId'>, tables: NewGameTable[], session?: ClientSession): Promise<Types.ObjectId[]> {
@@ -31,7 +31,7 @@ export async function insertGameTables(models: Pick<RgsModels, 'GameTable' | 'Ga
     }
     await GameTable.insertMany(docs, { session: txn });
   };
-  if (session || !GameTableBoId) await write(session);
+  if (session) await write(session);
   else await GameTable.db.transaction((txn) => write(txn));
   return docs.map((doc) => doc._id);
 }
