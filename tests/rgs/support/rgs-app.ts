@@ -21,6 +21,10 @@ export interface TestRgsOptions {
   gameTablePlugins?: SchemaPlugin[];
   clock?: () => Date;
   logger?: Logger;
+  /** A database to start on (default: a fresh one). */
+  mongoUri?: string;
+  /** In `npm run test:sharded`, shard the database as documented first (default true). */
+  shardAsDocumented?: boolean;
 }
 
 /**
@@ -43,8 +47,8 @@ export async function startTestRgs(options: TestRgsOptions = {}): Promise<TestRg
     CLEANUP_MAX_SHARE: '1',
     ...options.env,
   });
-  const mongoUri = freshDatabaseUri('rgs');
-  await shardForTests(mongoUri, RGS_SHARDING);
+  const mongoUri = options.mongoUri ?? freshDatabaseUri('rgs');
+  if (options.shardAsDocumented ?? true) await shardForTests(mongoUri, RGS_SHARDING);
   const app = await startRgsApp(config, {
     mongoUri,
     logger: options.logger ?? createLogger({ name: 'rgs', level: config.logLevel }),
