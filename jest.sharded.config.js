@@ -10,6 +10,19 @@ const NOT_ON_A_SHARDED_CLUSTER = {
 };
 
 /**
+ * Single tests that cannot apply through a router, each with the reason (Jest skips by name).
+ */
+const NOT_THROUGH_A_ROUTER = {
+  // Through a router the stream returns an event only once every shard's stream has moved past it,
+  // and looks the job up (updateLookup) then: the filter sees a later state of the job, so more
+  // changes pass than on a replica set. Each costs a lock attempt, nothing more; post-images
+  // would make the filter exact on both (shared/src/job-notification-channel.ts).
+  'only the changes that leave it runnable pass the filter': 'the filter sees the job as looked up later, not as changed',
+};
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
  * `npm run test:sharded`: the suite against a local 2-shard cluster through its router
  * (tests/support/global-setup-sharded.mjs), each test database sharded as docs/deployment.md
  * documents; plus tests/sharded/, what only a router has (start-up checks, losing the router).
@@ -19,4 +32,5 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/tests/browser/', ...Object.keys(NOT_ON_A_SHARDED_CLUSTER)],
   globalSetup: '<rootDir>/tests/support/global-setup-sharded.mjs',
   globalTeardown: '<rootDir>/tests/support/global-teardown-sharded.mjs',
+  testNamePattern: `^(?!.*(${Object.keys(NOT_THROUGH_A_ROUTER).map(escape).join('|')}))`,
 };

@@ -9,13 +9,15 @@ import { mongosOnPath, startShardedCluster } from './sharded-cluster.mjs';
  */
 export default async function globalSetup() {
   const binary = mongodBinary();
+  // Tests that stop a router or a shard start a cluster of their own with the same binaries.
+  process.env.TEST_MONGOD_BINARY = binary;
+  process.env.TEST_SHARDED = '1';
+  // TEST_MONGODB_URI (a router URI, no database) runs the suite on an existing sharded cluster.
+  if (process.env.TEST_MONGODB_URI) return;
   const startedAt = Date.now();
   const cluster = await startShardedCluster({ binary, mongos: mongosOnPath() });
   globalThis.__SHARDED_CLUSTER__ = cluster;
   process.env.TEST_MONGODB_URI = cluster.uri;
-  process.env.TEST_SHARDED = '1';
-  // Tests that stop a router or a shard start a cluster of their own with the same binaries.
-  process.env.TEST_MONGOD_BINARY = binary;
   const router = cluster.embeddedRouter ? "the config server's embedded router" : 'mongos';
   console.log(`\nsharded cluster (config server, shards shA and shB, ${router}) at ${cluster.uri}, started in ${Date.now() - startedAt} ms`);
 }
