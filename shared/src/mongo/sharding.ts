@@ -58,15 +58,41 @@ export async function isRouter(db: mongo.Db): Promise<boolean> {
 }
 
 /**
- * The shard keys of the sharded collections of `db`, read through the router with
- * `$listClusterCatalog` (needs only the right to list the database's collections). Through a
- * replica set nothing is sharded.
+ * The shard keys of the sharded collections of `db`, read through the router. Through a replica set
+ * nothing is sharded. `$listClusterCatalog` (MongoDB 8.0.10+) needs only the right to list the
+ * database's collections; before it, the router's `config.collections`, which needs read on the
+ * `config` database. Throws `IncompatibleShardingError` when neither answers.
  */
 export async function readShardKeys(db: mongo.Db): Promise<ShardKeys> {
   if (!(await isRouter(db))) return new Map();
-  const catalog = await db.aggregate<{ ns: string; sharded: boolean; shardKey?: ShardKey }>([{ $listClusterCatalog: {} }, { $match: { sharded: true } }]).toArray();
   const prefix = `${db.databaseName}.`;
-  return new Map(catalog.filter((c) => c.ns.startsWith(prefix) && c.shardKey).map((c) => [c.ns.slice(prefix.length), c.shardKey!]));
+  const fromCatalog = () => db.aggregate<ShardedNamespace>([{ $listClusterCatalog: {} }, { $match: { sharded: true } }, { $project: { ns: 1, key: '$shardKey' } }]).toArray();
+  // `unsplittable`: a collection the cluster tracks (e.g. moved off the primary shard) but did not shard.
+  const fromConfig = () =>
+    db
+      .client.db('config')
+      .collection<{ _id: string; key: ShardKey }>('collections')
+      .find({ _id: { $regex: `^${prefix.replace(/[.$]/g, '\\$&')}` }, unsplittable: { $ne: true } }, { projection: { key: 1 } })
+      .map((c) => ({ ns: c._id, key: c.key }))
+      .toArray();
+  let sharded: ShardedNamespace[];
+  try {
+    sharded = await fromCatalog();
+  } catch (catalogError) {
+    try {
+      sharded = await fromConfig();
+    } catch (configError) {
+      throw new IncompatibleShardingError(
+        `cannot read the shard keys of ${db.databaseName} through the router: $listClusterCatalog (MongoDB 8.0.10+) failed (${(catalogError as Error).message}), and so did reading config.collections (${(configError as Error).message})`,
+      );
+    }
+  }
+  return new Map(sharded.filter((c) => c.ns.startsWith(prefix) && c.key).map((c) => [c.ns.slice(prefix.length), c.key]));
+}
+
+interface ShardedNamespace {
+  ns: string;
+  key: ShardKey;
 }
 
 /** `{ serverId: "hashed", _id: 1 }`, as the operator would type it. */
