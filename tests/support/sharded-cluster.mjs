@@ -58,6 +58,18 @@ async function waitFor(check, what, timeoutMs = 30_000) {
   }
 }
 
+/**
+ * Kills a cluster process (argv[2]) once the process that started it (argv[1]) is gone, so a test
+ * run that dies without its teardown leaves no mongod behind.
+ */
+const WATCHDOG = `
+const [parent, child] = process.argv.slice(1).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+setInterval(() => {
+  if (!alive(child)) process.exit(0);
+  if (!alive(parent)) { try { process.kill(child, 'SIGKILL'); } catch {} process.exit(0); }
+}, 1000);`;
+
 /** One process of the cluster; `restart()` starts it again with the same arguments and data. */
 class ClusterProcess {
   constructor(binary, args, port, logPath) {
@@ -71,6 +83,7 @@ class ClusterProcess {
   /** Starts the process and resolves once it accepts connections. */
   async start() {
     this.child = spawn(this.binary, [...this.args, '--logpath', this.logPath, '--logappend'], { stdio: 'ignore' });
+    spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), String(this.child.pid)], { detached: true, stdio: 'ignore' }).unref();
     this.exited = once(this.child, 'exit');
     const failed = this.exited.then(([code, signal]) => {
       throw new Error(`${this.binary} ${this.args.join(' ')} exited (${code ?? signal}); see ${this.logPath}`);
