@@ -1,7 +1,7 @@
 import { ConfigError, type ServiceConfig } from './config.js';
 import { createLogger, wantsPrettyLogs, type Logger } from './logger.js';
 import { resolveMongoTarget } from './mongo/mongo-target.js';
-import { IncompatibleShardingError } from './mongo/sharding.js';
+import { IncompatibleShardingError } from './mongo/incompatible-sharding-error.js';
 import type { RunningService } from './serve-service.js';
 import { stopOnSignals } from './shutdown.js';
 

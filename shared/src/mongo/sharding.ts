@@ -1,5 +1,8 @@
 import type { Connection, mongo } from 'mongoose';
 import type { Logger } from '../logger.js';
+import { IncompatibleShardingError } from './incompatible-sharding-error.js';
+
+export { IncompatibleShardingError };
 
 /** A shard key as MongoDB writes it: each field ranged (`1`) or `'hashed'`. */
 export type ShardKey = Record<string, 1 | 'hashed'>;
@@ -39,17 +42,6 @@ export interface ShardingLayout {
 
 /** The shard keys of a database's sharded collections, by collection name (empty when not through a router). */
 export type ShardKeys = ReadonlyMap<string, ShardKey>;
-
-/**
- * A deployment the service refuses to start on: its sharding breaks a guarantee the service needs.
- * The message is one line naming the collection, its key and what to do.
- */
-export class IncompatibleShardingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = this.constructor.name;
-  }
-}
 
 /** Whether `db`'s client talks to a router (`mongos`, or a mongod's embedded router). */
 export async function isRouter(db: mongo.Db): Promise<boolean> {
