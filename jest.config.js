@@ -13,8 +13,9 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  // The browser tests have their own command: npm run test:browser (jest.browser.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '/tests/browser/'],
+  // The browser tests have their own command: npm run test:browser (jest.browser.config.js); the
+  // tests of a sharded cluster too: npm run test:sharded (jest.sharded.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '/tests/browser/', '/tests/sharded/'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -8,11 +8,13 @@ import type { Logger } from '../../shared/src/logger.js';
 import { GAMES_ACCESS } from './access.js';
 import { AbandonedTransactions } from '../../shared/src/mongo/abandoned-transactions.js';
 import { connectMongo, ensureCollections, processAppName } from '../../shared/src/mongo/connect.js';
+import { logShardKeys, readShardKeys, requireCompatibleSharding } from '../../shared/src/mongo/sharding.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
 import { stalledJobCheck } from '../../shared/src/agenda/stalled-jobs.js';
 import type { GamesConfig } from './config.js';
 import type { SchemaPlugin } from './data-access/game-table.model.js';
 import { registerGamesModels, type GamesModels } from './data-access/games-models.js';
+import { GAMES_SHARDING } from './data-access/games-sharding.js';
 import { ArchiveOperationService } from './domain/archive-operation.service.js';
 import { CleanupRequestService } from './domain/cleanup-request.service.js';
 import { MessageRetentionService } from './domain/message-retention.service.js';
@@ -49,7 +51,10 @@ export async function startGamesApp(config: GamesConfig, options: GamesAppOption
   const logger = options.logger;
   const conn = await connectMongo(options.mongoUri, logger, { appName: processAppName('games') });
   try {
+    const shardKeys = await readShardKeys(conn.db!);
     const models = registerGamesModels(conn, { gameTablePlugins: options.gameTablePlugins });
+    requireCompatibleSharding(conn, shardKeys, GAMES_SHARDING);
+    logShardKeys(logger, shardKeys);
     await ensureCollections(conn);
     const withTransaction = transactionRunner(conn, new AbandonedTransactions(conn.getClient(), { service: 'games', logger }));
 

@@ -7,12 +7,14 @@ import type { Logger } from '../../shared/src/logger.js';
 import { RGS_ACCESS } from './access.js';
 import { AbandonedTransactions } from '../../shared/src/mongo/abandoned-transactions.js';
 import { connectMongo, ensureCollections, processAppName } from '../../shared/src/mongo/connect.js';
+import { logShardKeys, readShardKeys, requireCompatibleSharding } from '../../shared/src/mongo/sharding.js';
 import { transactionRunner } from '../../shared/src/mongo/with-transaction.js';
 import { stalledJobCheck } from '../../shared/src/agenda/stalled-jobs.js';
 import type { RgsConfig } from './config.js';
 import type { SchemaPlugin } from './data-access/game-table.model.js';
 import { createGamesClient, type GamesClient } from './data-access/games.client.js';
 import { registerRgsModels, type RgsModels } from './data-access/rgs-models.js';
+import { RGS_SHARDING } from './data-access/rgs-sharding.js';
 import { CleanupApprovalService } from './domain/cleanup-approval.service.js';
 import { CleanupKickoffService } from './domain/cleanup-kickoff.service.js';
 import { CleanupPlanService } from './domain/cleanup-plan.service.js';
@@ -59,7 +61,10 @@ export async function startRgsApp(config: RgsConfig, options: RgsAppOptions): Pr
   const logger = options.logger;
   const conn = await connectMongo(options.mongoUri, logger, { appName: processAppName('rgs') });
   try {
-    const models = registerRgsModels(conn, { gameTablePlugins: options.gameTablePlugins });
+    const shardKeys = await readShardKeys(conn.db!);
+    const models = registerRgsModels(conn, { gameTablePlugins: options.gameTablePlugins, shardKeys });
+    requireCompatibleSharding(conn, shardKeys, RGS_SHARDING);
+    logShardKeys(logger, shardKeys);
     await ensureCollections(conn);
     const withTransaction = transactionRunner(conn, new AbandonedTransactions(conn.getClient(), { service: 'rgs', logger }));
     const { registry: metrics, chainTimings } = createRgsMetrics(models);

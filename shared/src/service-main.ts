@@ -2,6 +2,7 @@ import { baseEnvSchema, ConfigError, parseConfig, type ServiceConfig } from './c
 import { refuseUntestedDependencies, UntestedDependencyError } from './dependency-check/refuse-untested-dependencies.js';
 import { createLogger, wantsPrettyLogs, type Logger } from './logger.js';
 import { resolveMongoTarget } from './mongo/mongo-target.js';
+import { IncompatibleShardingError } from './mongo/incompatible-sharding-error.js';
 import type { RunningService } from './serve-service.js';
 import { stopOnSignals } from './shutdown.js';
 
@@ -37,8 +38,9 @@ export function serviceBanner(name: string, url: string, config: ServiceConfig, 
 
 /**
  * The whole of a service's `main.ts`: config, logger, MongoDB (configured or embedded), the app,
- * shutdown on SIGINT/SIGTERM, and the banner. A bad configuration, or a dependency the adapters were
- * not tested with (checked before MongoDB, HTTP or any job), prints its message and exits 1.
+ * shutdown on SIGINT/SIGTERM, and the banner. A bad configuration, a dependency the adapters were
+ * not tested with (checked before MongoDB, HTTP or any job), or a sharded deployment the service
+ * cannot keep its guarantees on prints its message (no stack) and exits 1.
  */
 export function runServiceMain<C extends ServiceConfig>(service: ServiceMain<C>, env: NodeJS.ProcessEnv): void {
   const run = async () => {
@@ -53,7 +55,8 @@ export function runServiceMain<C extends ServiceConfig>(service: ServiceMain<C>,
     console.log(`\n${lines.join('\n')}\n`);
   };
   run().catch((err: unknown) => {
-    console.error(err instanceof ConfigError || err instanceof UntestedDependencyError ? err.message : err);
+    const explained = err instanceof ConfigError || err instanceof UntestedDependencyError || err instanceof IncompatibleShardingError;
+    console.error(explained ? err.message : err);
     process.exit(1);
   });
 }

@@ -1,9 +1,11 @@
 import { createLogger, type Logger } from '../../shared/src/logger.js';
 import { loadGamesConfig } from '../../games/src/config.js';
 import type { SchemaPlugin } from '../../games/src/data-access/game-table.model.js';
+import { GAMES_SHARDING } from '../../games/src/data-access/games-sharding.js';
 import { startGamesApp, type GamesApp } from '../../games/src/games-app.js';
 import { asTestService, type TestService } from './graphql-client.js';
 import { freshDatabaseUri } from './mongo.js';
+import { shardForTests } from './sharded-databases.js';
 import { TEST_SERVICE_ENV } from './test-env.js';
 import { useStarted } from './use-started.js';
 
@@ -34,6 +36,7 @@ export async function startTestGames(options: TestGamesOptions = {}): Promise<Te
     ...options.env,
   });
   const mongoUri = options.mongoUri ?? freshDatabaseUri('games');
+  await shardForTests(mongoUri, GAMES_SHARDING);
   const app = await startGamesApp(config, {
     mongoUri,
     logger: options.logger ?? createLogger({ name: 'games', level: config.logLevel }),

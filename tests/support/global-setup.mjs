@@ -15,7 +15,7 @@ const executable = (path) => {
 };
 
 /** Same order as shared/src/mongo/mongod-binary.ts: explicit, PATH, the project's cache. */
-function mongodBinary() {
+export function mongodBinary() {
   if (process.env.MONGOMS_SYSTEM_BINARY) return process.env.MONGOMS_SYSTEM_BINARY;
   const onPath = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'mongod')).find(executable);
   return onPath ?? resolve(import.meta.dirname, '..', '..', '.cache', 'mongodb', VERSION, 'mongod');

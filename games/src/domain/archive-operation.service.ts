@@ -136,9 +136,13 @@ export class ArchiveOperationService {
     // One read for the whole operation (at most 500 ids), straight from the driver.
     // One batch: without `batchSize` the driver fetches 101 documents, then the rest with a getMore.
     // The limit (no more tables than ids) closes the cursor with that batch: a batch that is full
-    // otherwise leaves it open, and the driver asks once more to find nothing.
+    // otherwise leaves it open, and the driver asks once more to find nothing. In _id order, as the
+    // _id index returns them anyway: through a router (tables sharded on a hashed _id) the shards'
+    // results would otherwise interleave, and batches would differ from one deployment to another.
     const read = <T extends ArchiveState>(projection: Record<string, 1>) =>
-      GameTable.collection.find<T>({ _id: { $in: ids } }, { projection, limit: ids.length, batchSize: Math.max(1, ids.length), session }).toArray();
+      GameTable.collection
+        .find<T>({ _id: { $in: ids } }, { projection, sort: { _id: 1 }, limit: ids.length, batchSize: Math.max(1, ids.length), session })
+        .toArray();
     const target = { archivedAt, operationId, batchSize: this.deps.options.batchSize };
     // Callbacks see every record through the save middleware. Without them, hydrating each document
     // only to record its version would cost more CPU than mongod spends writing it, and only what

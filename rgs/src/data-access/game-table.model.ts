@@ -20,10 +20,25 @@ export type GameTableModel = Model<GameTable> & {
   readonly hasCallbacks: boolean;
 };
 
+/** The collection's name (mongoose's default for the model): the sharding layout names it. */
+export const GAME_TABLES_COLLECTION = 'gametables';
+
 /** A mongoose plugin applied to the game table schema: how tests add a failing callback. */
 export type SchemaPlugin = (schema: Schema) => void;
 
-export function createGameTableModel(conn: Connection, plugins: SchemaPlugin[] = []): GameTableModel {
+/**
+ * How `boId` is kept unique: by a unique index on `gametables`, or, where the collection's shard key
+ * does not start with `boId` (a unique index could not exist), by a claim per boId in
+ * `gametableboids` written in the same transaction as the table (game-table-bo-id.model.ts).
+ */
+export type BoIdUniqueness = 'index' | 'claims';
+
+/** `'index'` unsharded or sharded on a key starting with `boId`; `'claims'` otherwise. */
+export function boIdUniquenessFor(shardKey: Record<string, unknown> | undefined): BoIdUniqueness {
+  return shardKey === undefined || Object.keys(shardKey)[0] === 'boId' ? 'index' : 'claims';
+}
+
+export function createGameTableModel(conn: Connection, plugins: SchemaPlugin[] = [], boIdUniqueness: BoIdUniqueness = 'index'): GameTableModel {
   const schema = new Schema<GameTable>(
     {
       serverId: { type: Schema.Types.ObjectId, required: true, ref: 'Server' },
@@ -38,7 +53,7 @@ export function createGameTableModel(conn: Connection, plugins: SchemaPlugin[] =
   // Candidates of a server, streamed in _id order: equality on serverId and active, then _id gives
   // the order without an in-memory sort; currency last lets the $nin filter run on index keys.
   schema.index({ serverId: 1, active: 1, _id: 1, currency: 1 });
-  schema.index({ boId: 1 }, { unique: true });
+  if (boIdUniqueness === 'index') schema.index({ boId: 1 }, { unique: true });
   for (const plugin of plugins) plugin(schema);
-  return Object.assign(conn.model<GameTable>('GameTable', schema), { hasCallbacks: plugins.length > 0 });
+  return Object.assign(conn.model<GameTable>('GameTable', schema, GAME_TABLES_COLLECTION), { hasCallbacks: plugins.length > 0 });
 }

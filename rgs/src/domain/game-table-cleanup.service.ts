@@ -101,17 +101,21 @@ export class GameTableCleanupService {
       status: DispatchStatus.PENDING,
       nextAttemptAt: new Date(),
     });
+    // A deleted table gives up its boId (where claims keep boIds unique: a sharded deployment).
+    const { GameTableBoId } = this.deps.models;
+    const releases: ClientWrite[] =
+      GameTableBoId && slice.action === CleanupAction.DELETE ? [{ name: 'deleteMany', namespace: namespaceOf(GameTableBoId), filter: { _id: { $in: tables.boIds } } }] : [];
     const client = GameTable.db.getClient();
     if (GameTable.hasCallbacks) {
       // Through mongoose, so the callbacks' query middleware runs.
       if (slice.action === CleanupAction.DELETE) await GameTable.deleteMany(filter, { session });
       else await GameTable.updateMany(filter, update, { session });
-      await clientBulkWrite(client, [dispatch.write], { session });
+      await clientBulkWrite(client, [...releases, dispatch.write], { session });
     } else {
       const namespace = namespaceOf(GameTable);
       const change: ClientWrite =
         slice.action === CleanupAction.DELETE ? { name: 'deleteMany', namespace, filter } : { name: 'updateMany', namespace, filter, update };
-      await clientBulkWrite(client, [change, dispatch.write], { session, ordered: true });
+      await clientBulkWrite(client, [change, ...releases, dispatch.write], { session, ordered: true });
     }
     return tables.ids.length;
   }

@@ -126,7 +126,7 @@ export async function startGraphqlService(options: GraphqlServiceOptions, port: 
   });
   await apollo.start();
 
-  app.get('/health', healthHandler(options.name, options.conn, options.agenda));
+  app.get('/health', healthHandler(options.name, options.conn, options.agenda, options.logger));
   app.get('/metrics', metricsHandler(options.metrics, options.metricsToken));
   app.use('/dash', requireDashboardLogin(gate, `${options.name} Agendash`), sameOriginWrites(), agendash(options.agenda));
   if (options.exposure.graphiql) app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());

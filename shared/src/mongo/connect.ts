@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Connection, type mongo } from 'mongoose';
 import type { Logger } from '../logger.js';
 
 /** What every process of `service` puts first in its driver appName. */
@@ -30,10 +30,28 @@ export async function connectMongo(uri: string, logger: Logger, options: { appNa
   conn.on('disconnected', () => (closing ? logger.info('MongoDB connection closed') : logger.warn('MongoDB disconnected')));
   conn.on('reconnected', () => logger.info('MongoDB reconnected'));
   await conn.asPromise();
+  logRouterReachability(conn.getClient(), logger, () => closing);
   const { version } = await conn.db!.admin().command({ buildInfo: 1 });
   requireSupportedServer(String(version));
   logger.info({ db: conn.name, version }, 'connected to MongoDB');
   return conn;
+}
+
+/**
+ * mongoose reports a lost connection (`disconnected`, `reconnected`) for a single server and a
+ * replica set only; through routers (a sharded cluster) it stays silent. The driver's topology
+ * says it: the same two lines when no router is reachable any more, and when one is again.
+ */
+function logRouterReachability(client: mongo.MongoClient, logger: Logger, closing: () => boolean): void {
+  let reachable = true;
+  client.on('topologyDescriptionChanged', ({ newDescription }) => {
+    if (newDescription.type !== 'Sharded' || closing()) return;
+    const now = [...newDescription.servers.values()].some((server) => server.type === 'Mongos');
+    if (now === reachable) return;
+    reachable = now;
+    if (now) logger.info('MongoDB reconnected');
+    else logger.warn({ routers: [...newDescription.servers.keys()] }, 'MongoDB disconnected');
+  });
 }
 
 /**

@@ -1,11 +1,13 @@
 import { createLogger, type Logger } from '../../../shared/src/logger.js';
 import { loadRgsConfig } from '../../../rgs/src/config.js';
 import type { SchemaPlugin } from '../../../rgs/src/data-access/game-table.model.js';
+import { RGS_SHARDING } from '../../../rgs/src/data-access/rgs-sharding.js';
 import type { GamesClient } from '../../../rgs/src/data-access/games.client.js';
 import { startRgsApp, type RgsApp } from '../../../rgs/src/rgs-app.js';
 import { asTestService, type TestService } from '../../support/graphql-client.js';
 import { TEST_GAMES_TOKEN, useTestGames, type TestGames } from '../../support/games-app.js';
 import { freshDatabaseUri } from '../../support/mongo.js';
+import { shardForTests } from '../../support/sharded-databases.js';
 import { useStarted } from '../../support/use-started.js';
 import { TEST_SERVICE_ENV } from '../../support/test-env.js';
 
@@ -21,6 +23,10 @@ export interface TestRgsOptions {
   logger?: Logger;
   /** The server to use (a database of its own is made on it); default: the shared test replica set. */
   serverUri?: string;
+  /** A database to start on (default: a fresh one on `serverUri`). */
+  mongoUri?: string;
+  /** In `npm run test:sharded`, shard the database as documented first (default true). */
+  shardAsDocumented?: boolean;
 }
 
 /**
@@ -43,7 +49,8 @@ export async function startTestRgs(options: TestRgsOptions = {}): Promise<TestRg
     CLEANUP_MAX_SHARE: '1',
     ...options.env,
   });
-  const mongoUri = freshDatabaseUri('rgs', options.serverUri);
+  const mongoUri = options.mongoUri ?? freshDatabaseUri('rgs', options.serverUri);
+  if (options.shardAsDocumented ?? true) await shardForTests(mongoUri, RGS_SHARDING);
   const app = await startRgsApp(config, {
     mongoUri,
     logger: options.logger ?? createLogger({ name: 'rgs', level: config.logLevel }),

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { insertGameTables } from '../../../rgs/src/data-access/insert-game-tables.js';
 import type { RgsModels } from '../../../rgs/src/data-access/rgs-models.js';
 
 export interface SeededTables {
@@ -36,7 +37,7 @@ export async function seedTables(
   const kept = make(counts.kept ?? 0, 'EUR');
   const noTraffic = make(counts.noTraffic ?? 0, options.currency ?? 'USD');
   const traffic = make(counts.traffic ?? 0, options.currency ?? 'USD');
-  await models.GameTable.insertMany([...kept, ...noTraffic, ...traffic], { lean: true });
+  await insertGameTables(models, [...kept, ...noTraffic, ...traffic]);
   const day = options.trafficDay ?? new Date(Date.UTC(2026, 0, 1));
   await models.AggregatedGgr.insertMany(
     traffic.map((t) => ({ gameTableId: t._id, day, currency: t.currency, bets: 100, wins: 90, ggr: 10 })),

@@ -1,0 +1,36 @@
+import base from './jest.config.js';
+
+/**
+ * Test files that cannot apply through a router, each with the reason. Everything else runs on the
+ * sharded cluster too.
+ */
+const NOT_ON_A_SHARDED_CLUSTER = {
+  // It starts and restarts a replica set of its own; nothing of it goes through the router.
+  '/tests/faults/mongod-restarted.test.ts': 'restarts a replica set of its own (npm test runs it)',
+};
+
+/**
+ * Single tests that cannot apply through a router, each with the reason (Jest skips by name).
+ */
+const NOT_THROUGH_A_ROUTER = {
+  // Through a router the stream returns an event only once every shard's stream has moved past it,
+  // and looks the job up (updateLookup) then: the filter sees a later state of the job, so more
+  // changes pass than on a replica set. Each costs a lock attempt, nothing more; post-images
+  // would make the filter exact on both (shared/src/job-notification-channel.ts).
+  'only the changes that leave it runnable pass the filter': 'the filter sees the job as looked up later, not as changed',
+};
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * `npm run test:sharded`: the suite against a local 2-shard cluster through its router
+ * (tests/support/global-setup-sharded.mjs), each test database sharded as docs/deployment.md
+ * documents; plus tests/sharded/, what only a router has (start-up checks, losing the router).
+ */
+export default {
+  ...base,
+  testPathIgnorePatterns: ['/node_modules/', '/tests/browser/', ...Object.keys(NOT_ON_A_SHARDED_CLUSTER)],
+  globalSetup: '<rootDir>/tests/support/global-setup-sharded.mjs',
+  globalTeardown: '<rootDir>/tests/support/global-teardown-sharded.mjs',
+  testNamePattern: `^(?!.*(${Object.keys(NOT_THROUGH_A_ROUTER).map(escape).join('|')}))`,
+};
