@@ -172,8 +172,8 @@ export class ArchiveOperationService {
 
   /**
    * One batch, its `beforeWrite` already run: one updateMany, its `afterWrite`, one insertMany of
-   * the versions. The next batch is prepared while mongod works, since on a 2-core machine that
-   * CPU work would otherwise be added to every round trip: built (hydration and in-memory changes,
+   * the versions. The next batch is prepared while mongod works, so that CPU
+   * work overlaps the round trips instead of adding to each (the service and mongod share cores): built (hydration and in-memory changes,
    * no I/O) during the updateMany, and its `beforeWrite` run during the insertMany of this batch's
    * versions (after this batch's `afterWrite`, so save hooks still fire in order: pre, write, post,
    * batch after batch). Returns the next batch, its `beforeWrite` run.

@@ -28,7 +28,7 @@ const PAGE_ARGUMENT = 'first';
 /**
  * What a list of scalars costs (e.g. `succeededIds`, up to 500 ids): armor prices it as one scalar,
  * but 500 ids weigh on the response like dozens of objects (a page of 500 operations with their ids
- * and message ids is 13.6 MB and took 4 s). 50 makes such lists count like 50 scalars.
+ * and message ids is megabytes). 50 makes such lists count like 50 scalars.
  */
 export const SCALAR_LIST_COST = 50;
 

@@ -11,8 +11,9 @@ export { RequestLimitError };
  * documented operation through (README, graphql/operations/**, the GraphiQL examples, GraphiQL's
  * own schema introspection and the RGS → Games client) with room to spare, and refuses the attacks
  * of issue 12 before anything executes. With them, and the per-request DataLoaders that batch every
- * per-row relation, the most expensive request the limits accept takes well under 1 s with 100,000
- * game tables (`npm run bench`, "request limits"). Tests: tests/shared/http-security.test.ts, tests/shared/documented-operations.test.ts.
+ * per-row relation, the most expensive request the limits accept stays fast on a large database
+ * (`npm run bench:requests`; figures in docs/benchmarks.md). Tests: tests/shared/http-security.test.ts,
+ * tests/shared/documented-operations.test.ts.
  */
 export const REQUEST_LIMITS = {
   /**
@@ -48,8 +49,8 @@ export const REQUEST_LIMITS = {
    * Cost: graphql-armor's formula (objects 2, scalars 1, ×1.5 per level, × the page size `first`),
    * checked by armor's rule when the document is validated and again by paged-cost.ts once the
    * variables are known, with the real page sizes (variables, defaults) and a list of ids priced as
-   * 50 scalars. Measured with `npm run bench:requests` (100,000 tables), the most expensive accepted
-   * reads stay under 1 s: a page of 500 tables with their versions (cost 14,500), 92 operations with
+   * 50 scalars. The most expensive accepted reads (`npm run bench:requests`, figures in
+   * docs/benchmarks.md): a page of 500 tables with their versions (cost 14,500), 92 operations with
    * their ids and message. The purge script's page (200 operations with their ids: 16,900) and the
    * largest README query (1,225) pass; two pages of 500 tables with versions (29,000), 500
    * operations with their ids (108,250) or `cleanupRuns(first: 100)` with its default 100

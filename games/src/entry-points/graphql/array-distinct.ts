@@ -2,8 +2,8 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
 
 /**
  * Every item of the array is different once `key` is applied: class-validator's `ArrayUnique` in one
- * pass. `ArrayUnique` compares every item with every other (`indexOf` per item), which at 500 ids
- * cost 0.4–1.1 ms of every cleanup request's CPU (docs/benchmarks.md); a Set costs a few µs.
+ * pass. `ArrayUnique` compares every item with every other (`indexOf` per item): quadratic in the
+ * ids of every cleanup request (figures in docs/benchmarks.md); a Set is linear.
  */
 export function ArrayDistinct<T>(key: (item: T) => unknown, options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
