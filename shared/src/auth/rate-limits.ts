@@ -7,6 +7,17 @@ export const RATE_LIMITS_COLLECTION = 'ratelimits';
 
 const WINDOW_S = 60;
 
+/**
+ * How long this process trusts that an address had no failure budget spent, in milliseconds: a
+ * caller sending many requests (RGS) is looked up once per this instead of on every request. Its
+ * own failures here are counted in MongoDB at once; failures in another process reach this one at
+ * most this late.
+ */
+const NOT_BLOCKED_TRUST_MS = 1_000;
+
+/** Addresses remembered as not blocked, at most; beyond it the oldest are forgotten. */
+const NOT_BLOCKED_MAX = 10_000;
+
 export interface RateLimitSettings {
   /** Failed authentications per client address and minute, before the address is refused for a minute. */
   authFailuresPerMinute: number;
@@ -23,6 +34,8 @@ export interface RateLimitSettings {
 export class RateLimits {
   private readonly failures: RateLimiterMongo;
   private readonly requests = new Map<number, RateLimiterMongo>();
+  /** Address → until when it is known to have no failed authentication counted (this process's view). */
+  private readonly notBlockedUntil = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -38,12 +51,16 @@ export class RateLimits {
 
   /** How long `client` stays refused for its failed authentications. */
   async failureBlock(client: string): Promise<number> {
+    const now = Date.now();
+    if ((this.notBlockedUntil.get(client) ?? 0) > now) return 0;
     const res = await this.failures.get(client);
+    if (!res || res.consumedPoints === 0) this.rememberNotBlocked(client, now + NOT_BLOCKED_TRUST_MS);
     return res && res.consumedPoints > this.settings.authFailuresPerMinute ? Math.max(res.msBeforeNext, 1) : 0;
   }
 
   /** Counts a failed authentication of `client`; how long it is refused when this one crossed the limit. */
   async recordFailure(client: string): Promise<number> {
+    this.notBlockedUntil.delete(client);
     return waitOf(this.failures.consume(client));
   }
 
@@ -56,6 +73,15 @@ export class RateLimits {
       this.requests.set(perMinute, limiter);
     }
     return waitOf(limiter.consume(principal.name));
+  }
+
+  private rememberNotBlocked(client: string, until: number): void {
+    if (this.notBlockedUntil.size >= NOT_BLOCKED_MAX) {
+      const oldest = this.notBlockedUntil.keys().next().value;
+      if (oldest !== undefined) this.notBlockedUntil.delete(oldest);
+    }
+    this.notBlockedUntil.delete(client);
+    this.notBlockedUntil.set(client, until);
   }
 
   private limiter(keyPrefix: string, points: number): RateLimiterMongo {

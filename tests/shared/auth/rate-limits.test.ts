@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '../../support/eventually.js';
 import { postGraphql } from '../../support/graphql-client.js';
@@ -69,4 +70,32 @@ describe('rate limits shared by two processes of one service', () => {
     expect(goodKeyAfter.status).toBe(429);
     expect(Number(goodKeyAfter.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
+
+  it('When another process blocks an address, then this one, which saw it a moment ago with a good key, follows within a second', async () => {
+    // Arrange: a good request from 127.0.0.2 to process B (B now trusts the address for a second)
+    const fromOtherAddress = (url: string, key: string) => postFrom('127.0.0.2', url, key);
+    expect(await fromOtherAddress(urls[1]!, ADMIN)).toBe(200);
+
+    // Act: five bad keys from that address to process A block it there
+    for (let i = 0; i < 5; i++) await fromOtherAddress(urls[0]!, `wrong-key-b${i}-0123456789`);
+    const atOnce = await fromOtherAddress(urls[1]!, ADMIN);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const aSecondLater = await fromOtherAddress(urls[1]!, ADMIN);
+
+    // Assert: B let one good request through on its trust, then refuses like A
+    expect(atOnce).toBe(200);
+    expect(aSecondLater).toBe(429);
+  });
 });
+
+/** POSTs `me` from a chosen loopback address (the address the failure counts go by); resolves with the status. */
+function postFrom(localAddress: string, url: string, key: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/graphql`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ query: ME }));
+  });
+}
