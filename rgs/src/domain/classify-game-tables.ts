@@ -73,7 +73,7 @@ const ACTIONS = [CleanupAction.DELETE, CleanupAction.ARCHIVE] as const;
  * The ids of a server's candidates after `after`, the first `pageSize` in `_id` order, as ONE
  * document: the index holds every field the query needs (no table is fetched), and one array of
  * ids costs the driver a fraction of the CPU of as many one-field documents, each of which it
- * parses on its own (at 1,000,000 tables about 3 µs of Node's CPU per id, read twice per run).
+ * parses on its own, for every id, twice per run (figures in docs/decisions/0012-client-bulk-write.md).
  * `$push` keeps the order of the `$sort` before it.
  */
 async function candidatePage(models: RgsModels, candidates: object, after: Types.ObjectId | null, pageSize: number): Promise<Types.ObjectId[]> {

@@ -5,7 +5,7 @@ import { appNamePrefix } from './connect.js';
 
 /**
  * How long a transaction of ours may sit idle before it counts as abandoned (its process died).
- * Longer than an election (5–12 s), during which live transactions wait too: ending a session
+ * Longer than an election (seconds; docs/benchmarks.md, recovery), during which live transactions wait too: ending a session
  * whose next command is already on its way interrupts that command, which is not retried. Shorter
  * than a job lock's takeover (30 s after the dead process's last renewal, every 10 s), so the
  * worker that takes a dead one's job over finds its transaction already past the limit.
