@@ -7,6 +7,12 @@ import base from './jest.config.js';
 const NOT_ON_A_SHARDED_CLUSTER = {
   // It starts and restarts a replica set of its own; nothing of it goes through the router.
   '/tests/faults/mongod-restarted.test.ts': 'restarts a replica set of its own (npm test runs it)',
+  // MongoDB's fail points are one setting per mongod: these set theirs on a replica set of their own.
+  '/tests/rgs/servers-done-after-fault.test.ts': 'sets fail points on a replica set of its own (npm test runs it)',
+  '/tests/shared/service-unavailable.test.ts': 'sets fail points on a replica set of its own (npm test runs it)',
+  // The profiler is refused through a router; on the cluster the suite's runs themselves send every
+  // slice transaction to sharded collections, which refuse what the profiler test looks for.
+  '/tests/rgs/sharded-cluster-queries.test.ts': 'reads the profiler, which a router refuses (npm test runs it)',
 };
 
 /**
@@ -16,7 +22,7 @@ const NOT_THROUGH_A_ROUTER = {
   // Through a router the stream returns an event only once every shard's stream has moved past it,
   // and looks the job up (updateLookup) then: the filter sees a later state of the job, so more
   // changes pass than on a replica set. Each costs a lock attempt, nothing more; post-images
-  // would make the filter exact on both (shared/src/job-notification-channel.ts).
+  // would make the filter exact on both (shared/src/agenda/notification-channel.ts).
   'only the changes that leave it runnable pass the filter': 'the filter sees the job as looked up later, not as changed',
 };
 
