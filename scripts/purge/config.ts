@@ -24,12 +24,7 @@ export interface PurgeCliConfig {
  */
 export function loadPurgeCliConfig(env: NodeJS.ProcessEnv): PurgeCliConfig {
   const parsed = parseConfig(purgeEnvSchema, env);
-  if (parsed.PURGE_API_KEY === undefined && parsed.GAMES_API_TOKEN !== undefined) {
-    return { gamesUrl: parsed.GAMES_URL, apiKey: resolveSecret('GAMES_API_TOKEN', parsed.GAMES_API_TOKEN, parsed.NODE_ENV, '').value, keyVariable: 'GAMES_API_TOKEN' };
-  }
-  return {
-    gamesUrl: parsed.GAMES_URL,
-    apiKey: resolveSecret('PURGE_API_KEY', parsed.PURGE_API_KEY, parsed.NODE_ENV, DEVELOPMENT_SECRETS.gamesPurgerKey).value,
-    keyVariable: 'PURGE_API_KEY',
-  };
+  const keyVariable = parsed.PURGE_API_KEY === undefined && parsed.GAMES_API_TOKEN !== undefined ? 'GAMES_API_TOKEN' : 'PURGE_API_KEY';
+  const apiKey = resolveSecret(keyVariable, parsed[keyVariable], parsed.NODE_ENV, DEVELOPMENT_SECRETS.gamesPurgerKey).value;
+  return { gamesUrl: parsed.GAMES_URL, apiKey, keyVariable };
 }

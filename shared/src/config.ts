@@ -6,7 +6,6 @@ import type { Secret } from './secret-policy.js';
 
 export { ConfigError };
 export { resolveSecret, type Secret } from './secret-policy.js';
-export type { DashCredentials };
 
 /**
  * Configuration is read from the environment once, at start-up, by `parseConfig`. Each service

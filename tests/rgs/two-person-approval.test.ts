@@ -13,39 +13,35 @@ import { seedEnvironment, seedServer, seedTables } from './support/seed.js';
 
 const olivia = principal('olivia', ['viewer', 'operator']);
 const arthur = principal('arthur', ['viewer', 'approver']);
-/** Holds both roles: may start and approve, but not approve what it started. */
+/** Holds both roles: may start and approve, but not approve what it rgs. */
 const both = principal('both', ['viewer', 'operator', 'approver']);
 const rgsOnGames = principal('rgs', ['cleanup', 'viewer']);
 const pia = principal('pia', ['viewer', 'purger']);
 
 const AUDIT = 'id status startedBy createdAt approvedBy approvedAt cancelledBy cancelledAt dispatches { id status gamesOperationId actionType retriedBy retriedAt }';
-const start = (key: string) => postGraphql(rgs.url, `mutation { startCleanup { ${AUDIT} } }`, {}, key);
-const approve = (id: string, key: string) => postGraphql(rgs.url, `mutation($id: ID!) { approveCleanupRun(id: $id) { ${AUDIT} } }`, { id }, key);
-const runOf = async (id: string) => (await postGraphql(rgs.url, `query($id: ID!) { cleanupRun(id: $id) { ${AUDIT} } }`, { id }, olivia.key)).body.data!.cleanupRun;
-
-let rgs: Awaited<ReturnType<typeof startTestRgs>>;
-
 describe('two-person approval and an audit trail that names people, through both APIs', () => {
   const logs = capturedLogger();
   const games = useTestGames({ env: { GAMES_API_KEYS: apiKeys([rgsOnGames, pia]) } });
-  const started = useStarted(async () => {
-    rgs = await startTestRgs({
+  const rgs = useStarted(() =>
+    startTestRgs({
       logger: logs.logger,
       env: { RGS_API_KEYS: apiKeys([olivia, arthur, both]), ALLOW_SELF_APPROVAL: 'false', CLEANUP_MAX_SHARE: '0.5', GAMES_URL: games.url, GAMES_API_TOKEN: rgsOnGames.key },
-    });
-    return rgs;
-  });
+    }),
+  );
+  const start = (key: string) => postGraphql(rgs.url, `mutation { startCleanup { ${AUDIT} } }`, {}, key);
+  const approve = (id: string, key: string) => postGraphql(rgs.url, `mutation($id: ID!) { approveCleanupRun(id: $id) { ${AUDIT} } }`, { id }, key);
+  const runOf = async (id: string) => (await postGraphql(rgs.url, `query($id: ID!) { cleanupRun(id: $id) { ${AUDIT} } }`, { id }, olivia.key)).body.data!.cleanupRun;
 
   it('When olivia starts a run over the limit, then she cannot approve it, arthur can, and every step names its principal down to Games', async () => {
     // Arrange: one environment whose every table is a candidate (share 1 > 0.5)
     const boIds = await createGameTables(games.models.GameTable, 20, { currency: 'USD' });
-    const environment = await seedEnvironment(started.models, ['XXX']);
-    await seedTables(started.models, (await seedServer(started.models, environment._id))._id, { noTraffic: 10, traffic: 10 }, { boIds });
+    const environment = await seedEnvironment(rgs.models, ['XXX']);
+    await seedTables(rgs.models, (await seedServer(rgs.models, environment._id))._id, { noTraffic: 10, traffic: 10 }, { boIds });
 
     // Act: olivia starts it; it waits for approval
     const runId = (await start(olivia.key)).body.data!.startCleanup.id as string;
     await eventually(() => runOf(runId), isAwaitingApproval);
-    const before = await started.models.CleanupRun.findById(runId).lean();
+    const before = await rgs.models.CleanupRun.findById(runId).lean();
 
     // Act: olivia approves her own run
     const selfApproval = await approve(runId, olivia.key);
@@ -53,7 +49,7 @@ describe('two-person approval and an audit trail that names people, through both
     // Assert: refused before anything changed (she lacks the role)
     expect(selfApproval.status).toBe(403);
     expect(selfApproval.body.errors?.[0]?.message).toMatch(/approveCleanupRun needs the role "approver"/);
-    expect(await started.models.CleanupRun.findById(runId).lean()).toEqual(before);
+    expect(await rgs.models.CleanupRun.findById(runId).lean()).toEqual(before);
 
     // Act: arthur approves
     const approved = await approve(runId, arthur.key);
@@ -91,11 +87,11 @@ describe('two-person approval and an audit trail that names people, through both
   it('When a principal holding both roles approves the run it started, then it is FORBIDDEN and nothing changes; another approver may', async () => {
     // Arrange
     const boIds = await createGameTables(games.models.GameTable, 4, { currency: 'USD' });
-    const environment = await seedEnvironment(started.models, ['XXX']);
-    await seedTables(started.models, (await seedServer(started.models, environment._id))._id, { noTraffic: 4, traffic: 0 }, { boIds });
+    const environment = await seedEnvironment(rgs.models, ['XXX']);
+    await seedTables(rgs.models, (await seedServer(rgs.models, environment._id))._id, { noTraffic: 4, traffic: 0 }, { boIds });
     const runId = (await postGraphql(rgs.url, 'mutation($e: ID) { startCleanup(environmentId: $e) { id } }', { e: String(environment._id) }, both.key)).body.data!.startCleanup.id as string;
     await eventually(() => runOf(runId), isAwaitingApproval);
-    const before = await started.models.CleanupRun.findById(runId).lean();
+    const before = await rgs.models.CleanupRun.findById(runId).lean();
 
     // Act
     const self = await approve(runId, both.key);
@@ -105,18 +101,18 @@ describe('two-person approval and an audit trail that names people, through both
     expect(self.body.errors).toEqual([
       expect.objectContaining({ message: `Cleanup run ${runId} was started by both: a run is approved by someone other than the one who started it`, extensions: { code: 'FORBIDDEN' } }),
     ]);
-    expect(await started.models.CleanupRun.findById(runId).lean()).toEqual(before);
+    expect(await rgs.models.CleanupRun.findById(runId).lean()).toEqual(before);
     expect((await approve(runId, arthur.key)).body.data?.approveCleanupRun.approvedBy).toBe('arthur');
     await eventually(() => runOf(runId), (r) => r.status === 'COMPLETED', { timeoutMs: 30_000 });
   });
 
   it('When olivia cancels a run and sends a failed dispatch again, then both record her', async () => {
     // Arrange: a run waiting for approval, and a dispatch that failed
-    const environment = await seedEnvironment(started.models, ['XXX']);
-    await seedTables(started.models, (await seedServer(started.models, environment._id))._id, { noTraffic: 3, traffic: 0 });
+    const environment = await seedEnvironment(rgs.models, ['XXX']);
+    await seedTables(rgs.models, (await seedServer(rgs.models, environment._id))._id, { noTraffic: 3, traffic: 0 });
     const runId = (await postGraphql(rgs.url, 'mutation($e: ID) { startCleanup(environmentId: $e) { id } }', { e: String(environment._id) }, olivia.key)).body.data!.startCleanup.id as string;
     await eventually(() => runOf(runId), isAwaitingApproval);
-    const failed = await started.models.Dispatch.findOneAndUpdate({}, { $set: { status: 'FAILED', lastError: 'test' } }, { sort: { _id: 1 }, returnDocument: 'after' }).lean();
+    const failed = await rgs.models.Dispatch.findOneAndUpdate({}, { $set: { status: 'FAILED', lastError: 'test' } }, { sort: { _id: 1 }, returnDocument: 'after' }).lean();
 
     // Act
     const cancelled = await postGraphql(rgs.url, `mutation($id: ID!) { cancelCleanupRun(id: $id) { ${AUDIT} } }`, { id: runId }, olivia.key);
@@ -129,8 +125,8 @@ describe('two-person approval and an audit trail that names people, through both
 
   it('When the cron starts a run, then it is attributed to schedule', async () => {
     // Act
-    await started.agenda.now(CLEANUP_KICKOFF_JOB, { scheduled: true });
-    const run = await eventually(() => started.models.CleanupRun.findOne({ startedBy: 'schedule' }).lean(), (r) => r !== null, { timeoutMs: 20_000 });
+    await rgs.agenda.now(CLEANUP_KICKOFF_JOB, { scheduled: true });
+    const run = await eventually(() => rgs.models.CleanupRun.findOne({ startedBy: 'schedule' }).lean(), (r) => r !== null, { timeoutMs: 20_000 });
 
     // Assert
     expect(run!.startedBy).toBe('schedule');

@@ -14,11 +14,15 @@ const executable = (path) => {
   }
 };
 
+/** The executable `name` on PATH, or undefined. */
+export function onPath(name) {
+  return (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, name)).find(executable);
+}
+
 /** Same order as shared/src/mongo/mongod-binary.ts: explicit, PATH, the project's cache. */
 export function mongodBinary() {
   if (process.env.MONGOMS_SYSTEM_BINARY) return process.env.MONGOMS_SYSTEM_BINARY;
-  const onPath = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'mongod')).find(executable);
-  return onPath ?? resolve(import.meta.dirname, '..', '..', '.cache', 'mongodb', VERSION, 'mongod');
+  return onPath('mongod') ?? resolve(import.meta.dirname, '..', '..', '.cache', 'mongodb', VERSION, 'mongod');
 }
 
 /**

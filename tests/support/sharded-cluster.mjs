@@ -1,13 +1,13 @@
 // Plain JS: Jest's globalSetup loads it outside its ESM transform pipeline, and tests import it too.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
+import { onPath } from './global-setup.mjs';
 
 /**
  * What every node of the test cluster runs with, as the replica-set tests do: a transaction whose
@@ -21,18 +21,9 @@ const COMMON_PARAMETERS = ['transactionLifetimeLimitSeconds=5', 'enableTestComma
  */
 const SHARD_PARAMETERS = ['periodicNoopIntervalSecs=1'];
 
-const executable = (path) => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** A `mongos` on PATH, or undefined: then the config server's embedded router is used. */
 export function mongosOnPath() {
-  return (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'mongos')).find(executable);
+  return onPath('mongos');
 }
 
 async function freePort() {

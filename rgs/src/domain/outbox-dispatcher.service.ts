@@ -161,7 +161,7 @@ export class OutboxDispatcherService {
       return 'sent';
     } catch (err) {
       const lastError = err instanceof Error ? err.message : String(err);
-      if (err instanceof GamesRateLimitedError) return this.deferForRateLimit(dispatch, err, log);
+      if (err instanceof GamesRateLimitedError) return this.deferForRateLimit(claimed, err, log);
       const exhausted = dispatch.attempts >= this.deps.settings.maxAttempts || err instanceof GamesRejectedError;
       if (exhausted) {
         await this.deps.models.Dispatch.updateOne(claimed, { $set: { status: DispatchStatus.FAILED, lastError } });
@@ -181,10 +181,9 @@ export class OutboxDispatcherService {
    * did nothing with it, so it must not spend the retry budget). No `backoffUntil`: Games is up,
    * so its health must not pull the row forward. The other lanes stop claiming until then.
    */
-  private async deferForRateLimit(dispatch: DispatchRecord, err: GamesRateLimitedError, log: Logger): Promise<keyof DispatchRound> {
+  private async deferForRateLimit(claimed: { _id: Types.ObjectId; status: DispatchStatus; attempts: number }, err: GamesRateLimitedError, log: Logger): Promise<keyof DispatchRound> {
     const retryAt = Date.now() + err.retryAfterMs;
     this.rateLimitedUntil = Math.max(this.rateLimitedUntil, retryAt);
-    const claimed = { _id: dispatch._id, status: DispatchStatus.PENDING, attempts: dispatch.attempts };
     await this.deps.models.Dispatch.updateOne(claimed, { $set: { lastError: err.message, nextAttemptAt: new Date(retryAt), backoffUntil: null }, $inc: { attempts: -1 } });
     log.warn({ retryInMs: err.retryAfterMs }, 'Games rate-limits RGS (429): dispatch waits for Retry-After');
     return 'retried';

@@ -59,24 +59,13 @@ export interface ResolvedAuth {
 export function resolveAuth(env: AuthEnv, own: ServiceCredentials): ResolvedAuth {
   const production = env.NODE_ENV === 'production';
   const jwt = resolveJwt(env, production);
-  const tokenGiven = own.token.value !== undefined || !production;
-  const apiToken = tokenGiven ? resolveSecret(own.token.variable, own.token.value, env.NODE_ENV, own.token.developmentDefault) : undefined;
+  // Production has no default token: unset there, there is no `admin` (keys or JWTs instead).
+  const apiToken = own.token.value !== undefined || !production ? resolveSecret(own.token.variable, own.token.value, env.NODE_ENV, own.token.developmentDefault) : undefined;
   const developmentPrincipals = own.keys.value === undefined && !production ? own.keys.development : [];
-  const keyed = keyPrincipals(own, production, developmentPrincipals);
-  if (production && !apiToken && keyed.length === 0 && !jwt) {
-    throw new ConfigError([`${own.keys.variable}: required when NODE_ENV=production (or ${own.token.variable} for one admin principal, or AUTH_JWKS_URL)`]);
-  }
   const admin: ApiKeyPrincipal[] = apiToken ? [{ name: ADMIN_PRINCIPAL, roles: own.roles, keyDigests: [sha256(apiToken.value)] }] : [];
-  const reserved = keyed.find((p) => p.name === SCHEDULE_PRINCIPAL);
-  if (reserved) throw new ConfigError([`${own.keys.variable}: the name "${SCHEDULE_PRINCIPAL}" is reserved: runs the cron starts are recorded as started by it`]);
-  if (admin.length && keyed.some((p) => p.name === ADMIN_PRINCIPAL)) {
-    throw new ConfigError([`${own.keys.variable}: the name "${ADMIN_PRINCIPAL}" belongs to ${own.token.variable}; name the entry otherwise`]);
-  }
-  const apiKeys = [...admin, ...keyed];
-  try {
-    assertDistinct(apiKeys, own.keys.variable);
-  } catch (err) {
-    throw err instanceof ApiKeysError ? new ConfigError([err.message]) : err;
+  const apiKeys = apiKeyPrincipals(own, production, developmentPrincipals, admin);
+  if (production && apiKeys.length === 0 && !jwt) {
+    throw new ConfigError([`${own.keys.variable}: required when NODE_ENV=production (or ${own.token.variable} for one admin principal, or AUTH_JWKS_URL)`]);
   }
   const dash = resolveDash(env, production);
   return {
@@ -93,10 +82,20 @@ export function resolveAuth(env: AuthEnv, own: ServiceCredentials): ResolvedAuth
   };
 }
 
-function keyPrincipals(own: ServiceCredentials, production: boolean, development: readonly DevelopmentPrincipal[]): ApiKeyPrincipal[] {
-  const json = own.keys.value ?? JSON.stringify(development);
+/** The `admin` of the legacy token and the principals of *_API_KEYS (or development's), each name and key once. */
+function apiKeyPrincipals(own: ServiceCredentials, production: boolean, development: readonly DevelopmentPrincipal[], admin: ApiKeyPrincipal[]): ApiKeyPrincipal[] {
+  const variable = own.keys.variable;
   try {
-    return parseApiKeys(json, { variable: own.keys.variable, roles: own.roles, production });
+    const keyed = parseApiKeys(own.keys.value ?? JSON.stringify(development), { variable, roles: own.roles, production });
+    if (keyed.some((p) => p.name === SCHEDULE_PRINCIPAL)) {
+      throw new ConfigError([`${variable}: the name "${SCHEDULE_PRINCIPAL}" is reserved: runs the cron starts are recorded as started by it`]);
+    }
+    if (admin.length && keyed.some((p) => p.name === ADMIN_PRINCIPAL)) {
+      throw new ConfigError([`${variable}: the name "${ADMIN_PRINCIPAL}" belongs to ${own.token.variable}; name the entry otherwise`]);
+    }
+    const principals = [...admin, ...keyed];
+    assertDistinct(principals, variable);
+    return principals;
   } catch (err) {
     throw err instanceof ApiKeysError ? new ConfigError([err.message]) : err;
   }
