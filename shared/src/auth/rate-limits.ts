@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { RateLimiterMemory, RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
+import { LeasedLimiter } from './leased-limiter.js';
 import type { Principal } from './principal.js';
 
 /** The collection both services keep their counters in (MongoDB expires them by TTL). */
@@ -33,7 +34,7 @@ export interface RateLimitSettings {
  */
 export class RateLimits {
   private readonly failures: RateLimiterMongo;
-  private readonly requests = new Map<number, RateLimiterMongo>();
+  private readonly requests = new Map<number, LeasedLimiter>();
   /** Address → until when it is known to have no failed authentication counted (this process's view). */
   private readonly notBlockedUntil = new Map<string, number>();
 
@@ -64,15 +65,15 @@ export class RateLimits {
     return waitOf(this.failures.consume(client));
   }
 
-  /** Counts a request of `principal` against its budget. */
+  /** Counts a request of `principal` against its budget, reserved from MongoDB 1% at a time (LeasedLimiter). */
   async consumeRequest(principal: Principal): Promise<number> {
     const perMinute = principal.perMinute ?? this.settings.requestsPerMinute;
     let limiter = this.requests.get(perMinute);
     if (!limiter) {
-      limiter = this.limiter(`requests-${perMinute}`, perMinute);
+      limiter = new LeasedLimiter(this.limiter(`requests-${perMinute}`, perMinute), perMinute);
       this.requests.set(perMinute, limiter);
     }
-    return waitOf(limiter.consume(principal.name));
+    return limiter.take(principal.name);
   }
 
   private rememberNotBlocked(client: string, until: number): void {
