@@ -108,6 +108,10 @@ export function requireDashboardLogin(gate: Gate, realm: string): RequestHandler
       res.set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
       sendHttpError(res, 401, 'UNAUTHENTICATED', 'Authentication required: user = principal name, password = its API key');
     };
+    // A browser asks first without any credential and sends the login only after this challenge:
+    // that is the protocol's first step, not a failed authentication, so it is neither counted
+    // against the address nor logged as one.
+    if (!req.headers.authorization) return refuse();
     const identify = async () => gate.authenticator.basic(req.headers.authorization);
     admit(gate, 'dashboard', req, res, identify, refuse).then((principal) => {
       if (!principal) return;

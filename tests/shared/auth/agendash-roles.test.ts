@@ -58,6 +58,17 @@ describe('Agendash by role: the login is a principal (user = its name, password 
     expect(wrongKey.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
   });
 
+  it('When a browser opens Agendash many times, then each first request without a credential is only the login challenge (401), never counted as a failed authentication', async () => {
+    // Act: more than AUTH_FAILURES_PER_MINUTE (30) challenges from one address.
+    const challenges = await Promise.all(Array.from({ length: 35 }, () => fetch(`${games.url}/dash/`)));
+    const login = await fetch(`${games.url}/dash/api?limit=50&skip=0`, { headers: { authorization: basic(vic.name, vic.key) } });
+
+    // Assert
+    expect(challenges.map((r) => r.status)).toEqual(Array(35).fill(401));
+    expect(challenges[0]!.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+    expect(login.status).toBe(200);
+  });
+
   it('When requests are refused, then /metrics counts them by reason and surface', async () => {
     // Arrange
     const count = async (labels: Record<string, string>) => metricValue((await scrapeMetrics(games.url)).text, 'http_requests_refused_total', labels);
