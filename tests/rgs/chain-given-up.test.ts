@@ -59,4 +59,25 @@ describe('an environment chain whose link fails on every retry', () => {
     const next = await waitForRun(rgs, nextRunId, isCompleted);
     expect(next).toMatchObject({ serversDone: 1, deletedCount: 2, archivedCount: 1, errors: [] });
   });
+
+  it('When one environment is given up while another is cleaned, then the run ends FAILED, not COMPLETED with a server never visited', async () => {
+    // Arrange
+    const given = await seedEnvironment(rgs.models, ['EUR']);
+    const givenServer = await seedServer(rgs.models, given._id);
+    await seedTables(rgs.models, givenServer._id, { kept: 1, noTraffic: 1, traffic: 1 });
+    const cleaned = await seedEnvironment(rgs.models, ['EUR']);
+    const cleanedServer = await seedServer(rgs.models, cleaned._id);
+    await seedTables(rgs.models, cleanedServer._id, { kept: 1, noTraffic: 2, traffic: 1 });
+    unreachable.add(String(givenServer._id));
+
+    // Act
+    const runId = await startCleanup(rgs, null);
+    const run = await waitForRun(rgs, runId, isFailed);
+
+    // Assert: the other environment was cleaned, and the run says one server was never visited
+    expect(run).toMatchObject({ serversFailed: 0, deletedCount: 2, archivedCount: 1 });
+    expect(run.serversTotal - run.serversDone).toBe(1);
+    expect(run.errors).toEqual([expect.stringContaining(`environment ${String(given._id)}: given up after 1 failed attempts`)]);
+    unreachable.clear();
+  });
 });

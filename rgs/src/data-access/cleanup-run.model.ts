@@ -13,6 +13,8 @@ export interface EnvironmentProgress {
    */
   currentServerId?: Types.ObjectId | null;
   done: boolean;
+  /** The chain stopped for good before its last server (its link failed on every retry): the run cannot be COMPLETED. */
+  givenUp?: boolean;
 }
 
 /** What the run's planning found for one environment before anything was touched. */
@@ -83,6 +85,7 @@ export function createCleanupRunModel(conn: Connection): CleanupRunModel {
       lastServerId: { type: Schema.Types.ObjectId, default: null },
       currentServerId: { type: Schema.Types.ObjectId, default: null },
       done: { type: Boolean, default: false },
+      givenUp: { type: Boolean },
     },
     { _id: false },
   );

@@ -126,13 +126,13 @@ export class RunProgress {
 
   /**
    * Ends an environment's chain that cannot go on (its link exhausted its retries), recording why:
-   * the run then completes with the failure listed instead of staying RUNNING and holding the
+   * the run then ends FAILED with the failure listed, instead of staying RUNNING and holding the
    * active-run slot for good. No-op when the environment already finished.
    */
   async environmentGivenUp(runId: Types.ObjectId, environmentId: Types.ObjectId, reason: string): Promise<boolean> {
     const result = await this.models.CleanupRun.updateOne(
       { _id: runId, environments: { $elemMatch: { environmentId, done: false } } },
-      { $set: { 'environments.$.done': true }, $push: { failures: reason } },
+      { $set: { 'environments.$.done': true, 'environments.$.givenUp': true }, $push: { failures: reason } },
     );
     await this.completeIfFinished(runId);
     return result.modifiedCount === 1;
@@ -152,17 +152,19 @@ export class RunProgress {
 
   /**
    * Ends the run once the kickoff enqueued everything and every chain is done; whoever finishes
-   * last wins. COMPLETED, unless something failed and nothing succeeded (every server failed, or
-   * every chain was given up): then FAILED, so neither an operator nor `rgs_cleanup_runs{status}`
-   * reads a run that cleaned nothing as a success. Decided in the same update, on the run's own counts.
+   * last wins. COMPLETED means every chain walked to its end and something was cleaned. FAILED
+   * when a chain was given up (its remaining servers were never visited), or when something failed
+   * and nothing succeeded (every server failed): neither an operator nor `rgs_cleanup_runs{status}`
+   * reads such a run as a success. Decided in the same update, on the run's own record.
    */
   private async completeIfFinished(runId: Types.ObjectId): Promise<void> {
     const nothingSucceeded = { $eq: ['$serversDone', { $ifNull: ['$serversFailed', 0] }] };
     const somethingFailed = { $gt: [{ $size: { $ifNull: ['$failures', []] } }, 0] };
+    const chainGivenUp = { $anyElementTrue: [{ $map: { input: '$environments', in: { $eq: ['$$this.givenUp', true] } } }] };
     await this.models.CleanupRun.updateOne(
       { _id: runId, status: RunStatus.RUNNING, kickoffDone: true, environments: { $not: { $elemMatch: { done: false } } } },
       [
-        { $set: { status: { $cond: [{ $and: [somethingFailed, nothingSucceeded] }, RunStatus.FAILED, RunStatus.COMPLETED] }, finishedAt: '$$NOW' } },
+        { $set: { status: { $cond: [{ $or: [chainGivenUp, { $and: [somethingFailed, nothingSucceeded] }] }, RunStatus.FAILED, RunStatus.COMPLETED] }, finishedAt: '$$NOW' } },
         { $unset: 'activeSlot' },
       ],
       { updatePipeline: true },

@@ -1,7 +1,8 @@
 /**
  * The life of a cleanup run: QUEUED → RUNNING → COMPLETED, or FAILED when the kickoff itself fails
- * or when the run ends having cleaned no server (every server failed, or every chain was given up);
- * a run where only some servers failed is COMPLETED with `serversFailed` and its errors.
+ * when a chain was given up (its environment's remaining servers never visited), or when the run ends
+ * having cleaned no server (every server failed); a run where only some servers failed is COMPLETED
+ * with `serversFailed` and its errors.
  * A run whose plan exceeds the blast-radius limit goes QUEUED → AWAITING_APPROVAL and waits for a
  * person: approved, it is QUEUED again and runs; cancelled (from QUEUED or AWAITING_APPROVAL) it
  * ends as CANCELLED having touched nothing.
