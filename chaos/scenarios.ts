@@ -26,6 +26,7 @@ import {
   type Service,
   type Services,
 } from './harness.js';
+import { workerKilledDuringCrossShardCommit } from './cross-shard-commit.js';
 
 /** A single-node replica set with a `games` database the runner is connected to, and a free port for Games. */
 async function withGamesDatabase<T>(body: (fixture: { uri: string; db: Db; port: number; services: Services }) => Promise<T>): Promise<T> {
@@ -374,4 +375,5 @@ export const ALL_SCENARIOS: Scenario[] = [
   rgsCrashMidChain(true),
   gamesDownThenBack,
   failover,
+  workerKilledDuringCrossShardCommit,
 ];
