@@ -3,6 +3,7 @@ import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { MongoMemoryReplSet } from 'mongodb-memory-server-core';
 import { EMBEDDED_MONGODB_VERSION, resolveMongodBinary } from '../shared/src/mongo/mongod-binary.js';
 import { startServiceProcess, type ServiceProcess } from '../tests/support/service-process.js';
+import type { ShardedCluster } from '../tests/support/sharded-cluster.mjs';
 import { freePort } from '../tests/rgs/support/free-port.js';
 
 /** One row of the chaos report. */
@@ -45,11 +46,12 @@ export async function stopEverything(): Promise<void> {
 }
 
 /**
- * Replica sets on loopback with the project's mongod and MongoDB's default settings (the default
- * transactionLifetimeLimitSeconds of 60 s included), stopped by `stopAll`.
+ * Replica sets and sharded clusters on loopback with the project's mongod and MongoDB's default
+ * settings (the default transactionLifetimeLimitSeconds of 60 s included), stopped by `stopAll`.
  */
 export class Mongo {
   private readonly sets: MongoMemoryReplSet[] = [];
+  private readonly clusters: ShardedCluster[] = [];
 
   constructor() {
     live.add(this);
@@ -65,9 +67,24 @@ export class Mongo {
     return replSet;
   }
 
+  /**
+   * The test suite's cluster (tests/support/sharded-cluster.mjs: a config server, shards `shA` and
+   * `shB`, a router), with MongoDB's transaction lifetime. Its nodes allow fail points
+   * (enableTestCommands), which a scenario may use to hold a commit at a chosen step. The plain-JS
+   * module stays in tests/ (the build does not copy it to dist/), so it is loaded from there.
+   */
+  async shardedCluster(): Promise<ShardedCluster> {
+    const module = (await import(new URL('../../tests/support/sharded-cluster.mjs', import.meta.url).href)) as typeof import('../tests/support/sharded-cluster.mjs');
+    const binary = resolveMongodBinary({ explicit: process.env.MONGOMS_SYSTEM_BINARY, path: process.env.PATH });
+    const cluster = await module.startShardedCluster({ binary, mongos: module.mongosOnPath(), transactionLifetimeLimitSeconds: 60 });
+    this.clusters.push(cluster);
+    return cluster;
+  }
+
   async stopAll(): Promise<void> {
     live.delete(this);
     for (const set of this.sets.splice(0)) await set.stop({ doCleanup: true, force: true }).catch(() => {});
+    for (const cluster of this.clusters.splice(0)) await cluster.stop().catch(() => {});
   }
 }
 
@@ -235,4 +252,54 @@ export async function sentOperationsDeferred(games: Db, rgs: Db, runId: string, 
 /** Every Games operation finished (DEFERRED), waited for through the database. */
 export async function allOperationsDeferred(games: Db, expected: number, timeoutMs: number): Promise<void> {
   await waitFor('every Games operation DEFERRED', () => games.collection('asyncoperations').countDocuments({ status: 'DEFERRED' }), (n) => n >= expected, timeoutMs, 250);
+}
+
+/** What each scenario gets: its trial number; it starts and stops everything it uses. */
+export interface Scenario {
+  name: string;
+  target: string;
+  run(trial: number): Promise<Trial>;
+}
+
+/** Runs `body` with fresh MongoDB and service fixtures, always cleaned up. */
+export async function withFixtures<T>(body: (mongo: Mongo, services: Services) => Promise<T>): Promise<T> {
+  const mongo = new Mongo();
+  const services = new Services();
+  try {
+    return await body(mongo, services);
+  } finally {
+    await services.stopAll();
+    await mongo.stopAll();
+  }
+}
+
+/** A report row of `scenario`'s trial. */
+export const trialOf = (scenario: Scenario, trial: number, fields: Omit<Trial, 'scenario' | 'trial' | 'target'>): Trial => ({
+  scenario: scenario.name,
+  trial,
+  target: scenario.target,
+  ...fields,
+});
+
+/** Creates `count` operations of `size` ids each through the Games API. */
+export async function receiveOperations(games: Service, db: Db, count: number, size: number): Promise<{ ids: ObjectId[]; operationIds: string[] }> {
+  const ids = await seedGamesTables(db, count * size);
+  const operationIds: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const slice = ids.slice(i * size, (i + 1) * size).map(String);
+    const data = await gql<{ cleanupGameTables: { id: string } }>(games, GAMES_TOKEN, `mutation($ids: [ID!]!) { cleanupGameTables(ids: $ids, actionType: ARCHIVE, archivedAt: "2026-11-25T11:11:11.000Z") { id } }`, { ids: slice });
+    operationIds.push(data.cleanupGameTables.id);
+  }
+  return { ids, operationIds };
+}
+
+/** Among `ids`: tables Games never archived (lost), tables with more than one archive version (doubled), and the most attempts of an operation. */
+export async function gamesLostAndDoubled(db: Db, ids: ObjectId[]): Promise<{ lost: number; doubled: number; maxAttempts: number }> {
+  const archived = await db.collection('gametables').countDocuments({ _id: { $in: ids }, active: false });
+  const doubled = await db
+    .collection('gametableversions')
+    .aggregate([{ $match: { gameTableId: { $in: ids }, event: 'update' } }, { $group: { _id: '$gameTableId', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }])
+    .toArray();
+  const [attempts] = await db.collection('asyncoperations').aggregate<{ max: number }>([{ $group: { _id: null, max: { $max: '$attempts' } } }]).toArray();
+  return { lost: ids.length - archived, doubled: doubled.length, maxAttempts: attempts?.max ?? 0 };
 }

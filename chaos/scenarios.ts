@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MongoClient, type Db, type ObjectId } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import type { MongoMemoryReplSet } from 'mongodb-memory-server-core';
 import { freePort } from '../tests/rgs/support/free-port.js';
 import {
@@ -7,41 +7,26 @@ import {
   connect,
   finishedAndSent,
   GAMES_TOKEN,
+  gamesLostAndDoubled,
   gql,
   lostAndDoubled,
-  Mongo,
+  receiveOperations,
   RGS_TOKEN,
   runView,
   seconds,
-  seedGamesTables,
   seedRgsEnvironment,
+  seedGamesTables,
   sentOperationsDeferred,
-  Services,
   START_CLEANUP,
+  trialOf,
   waitFor,
+  withFixtures,
   type RunView,
+  type Scenario,
   type Service,
-  type Trial,
+  type Services,
 } from './harness.js';
-
-/** What each scenario gets: its trial number; it starts and stops everything it uses. */
-export interface Scenario {
-  name: string;
-  target: string;
-  run(trial: number): Promise<Trial>;
-}
-
-/** Runs `body` with fresh MongoDB and service fixtures, always cleaned up. */
-async function withFixtures<T>(body: (mongo: Mongo, services: Services) => Promise<T>): Promise<T> {
-  const mongo = new Mongo();
-  const services = new Services();
-  try {
-    return await body(mongo, services);
-  } finally {
-    await services.stopAll();
-    await mongo.stopAll();
-  }
-}
+import { workerKilledDuringCrossShardCommit } from './cross-shard-commit.js';
 
 /** A single-node replica set with a `games` database the runner is connected to, and a free port for Games. */
 async function withGamesDatabase<T>(body: (fixture: { uri: string; db: Db; port: number; services: Services }) => Promise<T>): Promise<T> {
@@ -87,13 +72,6 @@ async function startRun(rgs: Service, environmentId: string): Promise<string> {
 /** A COMPLETED run finished every server the kickoff counted (issue 27): after a fault too, the record matches the data. */
 const exactServers = (run: RunView) => run.status === 'COMPLETED' && run.serversDone === run.serversTotal;
 const serversOf = (run: RunView) => `${run.status} ${run.serversDone}/${run.serversTotal} servers`;
-
-const trialOf = (scenario: Scenario, trial: number, fields: Omit<Trial, 'scenario' | 'trial' | 'target'>): Trial => ({
-  scenario: scenario.name,
-  trial,
-  target: scenario.target,
-  ...fields,
-});
 
 /**
  * Freezes RGS (SIGSTOP) until it is caught with a slice transaction open on mongod, then SIGKILLs
@@ -172,28 +150,6 @@ function rgsCrashMidChain(insideTransaction: boolean): Scenario {
       });
     },
   };
-}
-
-/** Creates `count` operations of `size` ids each through the Games API. */
-async function receiveOperations(games: Service, db: Db, count: number, size: number): Promise<{ ids: ObjectId[]; operationIds: string[] }> {
-  const ids = await seedGamesTables(db, count * size);
-  const operationIds: string[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const slice = ids.slice(i * size, (i + 1) * size).map(String);
-    const data = await gql<{ cleanupGameTables: { id: string } }>(games, GAMES_TOKEN, `mutation($ids: [ID!]!) { cleanupGameTables(ids: $ids, actionType: ARCHIVE, archivedAt: "2026-11-25T11:11:11.000Z") { id } }`, { ids: slice });
-    operationIds.push(data.cleanupGameTables.id);
-  }
-  return { ids, operationIds };
-}
-
-async function gamesLostAndDoubled(db: Db, ids: ObjectId[]): Promise<{ lost: number; doubled: number; maxAttempts: number }> {
-  const archived = await db.collection('gametables').countDocuments({ _id: { $in: ids }, active: false });
-  const doubled = await db
-    .collection('gametableversions')
-    .aggregate([{ $match: { gameTableId: { $in: ids }, event: 'update' } }, { $group: { _id: '$gameTableId', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }])
-    .toArray();
-  const [attempts] = await db.collection('asyncoperations').aggregate<{ max: number }>([{ $group: { _id: null, max: { $max: '$attempts' } } }]).toArray();
-  return { lost: ids.length - archived, doubled: doubled.length, maxAttempts: attempts?.max ?? 0 };
 }
 
 export const gamesSigterm: Scenario = {
@@ -419,4 +375,5 @@ export const ALL_SCENARIOS: Scenario[] = [
   rgsCrashMidChain(true),
   gamesDownThenBack,
   failover,
+  workerKilledDuringCrossShardCommit,
 ];

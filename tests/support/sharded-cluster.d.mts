@@ -21,4 +21,5 @@ export interface ShardedCluster {
 }
 
 export function mongosOnPath(): string | undefined;
-export function startShardedCluster(options: { binary: string; mongos?: string | undefined }): Promise<ShardedCluster>;
+/** `transactionLifetimeLimitSeconds`: every node's, default 5 (MongoDB's is 60). */
+export function startShardedCluster(options: { binary: string; mongos?: string | undefined; transactionLifetimeLimitSeconds?: number }): Promise<ShardedCluster>;

@@ -10,10 +10,13 @@ import { MongoClient } from 'mongodb';
 import { onPath } from './global-setup.mjs';
 
 /**
- * What every node of the test cluster runs with, as the replica-set tests do: a transaction whose
- * client was killed holds its locks only 5 s, and MongoDB's fail points are allowed.
+ * How long a transaction whose client was killed holds its locks on the test cluster, as in the
+ * replica-set tests: 5 s instead of MongoDB's 60 s.
  */
-const COMMON_PARAMETERS = ['transactionLifetimeLimitSeconds=5', 'enableTestCommands=1'];
+const TEST_TRANSACTION_LIFETIME_SECONDS = 5;
+
+/** What every node runs with besides the transaction lifetime: MongoDB's fail points are allowed. */
+const COMMON_PARAMETERS = ['enableTestCommands=1'];
 
 /**
  * Shards write a no-op to their oplog every second instead of every 10 s: a change stream through a
@@ -134,18 +137,19 @@ async function initiateReplicaSet(port, id, configsvr) {
  * embedded router (`--routerPort`, MongoDB 8's `featureFlagRouterPort`). Data lives in a temporary
  * folder removed by `stop()`.
  *
- * @param {{ binary: string, mongos?: string | undefined }} options `binary`: the mongod; `mongos`: a
- *   mongos to route through (default: none, the embedded router).
+ * @param {{ binary: string, mongos?: string | undefined, transactionLifetimeLimitSeconds?: number }} options
+ *   `binary`: the mongod; `mongos`: a mongos to route through (default: none, the embedded router);
+ *   `transactionLifetimeLimitSeconds`: every node's (default 5; the chaos runner keeps MongoDB's 60).
  * @returns the router's URI (`uri`), the processes (`config`, `shards`, `router`: the router is the
  *   config server itself when embedded), `embeddedRouter`, and `stop()`.
  */
-export async function startShardedCluster({ binary, mongos }) {
+export async function startShardedCluster({ binary, mongos, transactionLifetimeLimitSeconds = TEST_TRANSACTION_LIFETIME_SECONDS }) {
   const dir = await mkdtemp(join(tmpdir(), 'sharded-cluster-'));
   const ports = { config: await freePort(), router: await freePort(), shA: await freePort(), shB: await freePort() };
   const node = (name, port, role, parameters) => {
     const dbpath = join(dir, name);
     const args = ['--port', String(port), '--bind_ip', '127.0.0.1', '--dbpath', dbpath, role, '--replSet', name];
-    for (const p of [...COMMON_PARAMETERS, ...parameters]) args.push('--setParameter', p);
+    for (const p of [`transactionLifetimeLimitSeconds=${transactionLifetimeLimitSeconds}`, ...COMMON_PARAMETERS, ...parameters]) args.push('--setParameter', p);
     return { dbpath, args };
   };
   const config = node('cfg', ports.config, '--configsvr', []);
