@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agenda } from 'agenda';
+import { once } from 'node:events';
 import { MongoClient, ObjectId } from 'mongodb';
 import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda/agenda.js';
 import { createLogger } from '../../shared/src/logger.js';
@@ -59,7 +60,7 @@ describe('Agenda processing', () => {
   });
 });
 
-describe('Agenda processing of a job with a lock limit', () => {
+describe('Agenda processing of a job that runs one at a time', () => {
   let client: MongoClient;
   let worker: Agenda;
   const runs: Array<{ i: number; start: number; end: number; othersLocked: number }> = [];
@@ -76,7 +77,7 @@ describe('Agenda processing of a job with a lock limit', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
         runs.push({ i: job.attrs.data.i, start, end: Date.now(), othersLocked });
       },
-      { concurrency: 1, lockLimit: 1 },
+      { concurrency: 1 },
     );
     await startAgenda(worker);
   });
@@ -100,7 +101,7 @@ describe('Agenda processing of a job with a lock limit', () => {
   });
 });
 
-describe('Agenda queue fillings of a lock-limited job', () => {
+describe('Agenda queue fillings of a job that runs one at a time', () => {
   let client: MongoClient;
   let worker: Agenda;
   let release: () => void = () => {};
@@ -108,7 +109,7 @@ describe('Agenda queue fillings of a lock-limited job', () => {
   beforeAll(async () => {
     client = await MongoClient.connect(freshDatabaseUri('agenda_lock_fills'));
     worker = await createAgenda({ db: client.db(), name: 'worker', processEveryMs: 10 * 60_000, defaultLockLifetimeMs: 5_000, logger });
-    worker.define('held-job', () => new Promise<void>((resolve) => (release = resolve)), { concurrency: 1, lockLimit: 1 });
+    worker.define('held-job', () => new Promise<void>((resolve) => (release = resolve)), { concurrency: 1 });
     await startAgenda(worker);
   });
 
@@ -141,5 +142,53 @@ describe('Agenda queue fillings of a lock-limited job', () => {
     // Assert: without serialized fillings both pass the limit check and each locks one
     expect(locks).toBe(1);
     expect(await client.db().collection('agendaJobs').countDocuments({ name: 'held-job', lockedAt: { $ne: null } })).toBe(1);
+  });
+});
+
+describe('Agenda processing when the process runs as many jobs as it may at once', () => {
+  let client: MongoClient;
+  let worker: Agenda;
+  let release: () => void = () => {};
+  let otherStarted = false;
+
+  beforeAll(async () => {
+    client = await MongoClient.connect(freshDatabaseUri('agenda_max_concurrency'));
+    worker = await createAgenda({ db: client.db(), name: 'worker', processEveryMs: 10 * 60_000, defaultLockLifetimeMs: 5_000, logger });
+    worker.define('holding-job', () => new Promise<void>((resolve) => (release = resolve)), { concurrency: 1 });
+    worker.define('other-job', async () => {
+      otherStarted = true;
+    }, { concurrency: 1 });
+    await startAgenda(worker);
+    // One job at a time in all (Agenda's `maxConcurrency`, 20 by default).
+    (worker as unknown as { jobProcessor: { maxConcurrency: number } }).jobProcessor.maxConcurrency = 1;
+  });
+
+  afterAll(async () => {
+    release();
+    await stopAgenda(worker, logger);
+    await client.close();
+  });
+
+  it('When a job of another name is due while every slot is taken, then a filling leaves it unlocked, and it starts as soon as the slot frees, without a poll', async () => {
+    // Arrange: the only slot taken; fillings only by hand (no notification, no timer)
+    const processor = (worker as unknown as { jobProcessor: Processor & { jobQueueFilling(name: string): Promise<void> } }).jobProcessor;
+    processor.notificationUnsubscribe?.();
+    await worker.now('holding-job', {});
+    const holding = once(worker, 'start:holding-job');
+    await processor.jobQueueFilling('holding-job');
+    await holding;
+    await worker.now('other-job', {});
+
+    // Act 1
+    await processor.jobQueueFilling('other-job');
+
+    // Assert 1
+    expect(await client.db().collection('agendaJobs').findOne({ name: 'other-job' })).toMatchObject({ lockedAt: null, lastRunAt: null });
+
+    // Act 2
+    release();
+
+    // Assert 2
+    await eventually(async () => otherStarted, Boolean);
   });
 });
