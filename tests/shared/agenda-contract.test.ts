@@ -73,6 +73,38 @@ describe('JobProcessor.enqueueJob (relied on by job-processor.ts processEachJobO
   });
 });
 
+describe('JobProcessor.shouldLock (relied on by job-processor.ts lockOnlyWhatCanStart)', () => {
+  it('When shouldLock refuses a name, then a filling locks none of its due jobs; once it allows, the same filling locks and starts one', async () => {
+    // Arrange: polls far apart, so only the fillings below look for jobs
+    const { agenda, client, processor } = await startPlainAgenda('contract_should_lock', 60_000);
+    agenda.define('contract-lock', async () => {});
+    const shouldLock = processor().shouldLock.bind(processor());
+    const asked: string[] = [];
+    let allow = false;
+    processor().shouldLock = (name) => {
+      asked.push(name);
+      return allow && shouldLock(name);
+    };
+    await client.db().collection('agendaJobs').insertOne({ name: 'contract-lock', type: 'normal', priority: 0, data: {}, nextRunAt: new Date(), lockedAt: null });
+
+    // Act 1
+    await processor().jobQueueFilling('contract-lock');
+
+    // Assert 1
+    expect(asked).toContain('contract-lock');
+    expect(await client.db().collection('agendaJobs').findOne({ name: 'contract-lock' })).toMatchObject({ lockedAt: null });
+
+    // Act 2
+    allow = true;
+    const started = once(agenda, 'start:contract-lock');
+    await processor().jobQueueFilling('contract-lock');
+    processor().jobProcessing();
+
+    // Assert 2
+    await started;
+  });
+});
+
 describe("Job.run's saves (relied on by run-start.ts overlapRunStartWrites and backend-saves.ts skipFinalSaveOfRemovedJobs)", () => {
   it("When a job runs, then its first save carries lastRunAt and is issued before the handler starts, on the enqueued attributes", async () => {
     // Arrange

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agenda } from 'agenda';
+import { once } from 'node:events';
 import { MongoClient, ObjectId } from 'mongodb';
 import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda/agenda.js';
 import { createLogger } from '../../shared/src/logger.js';
@@ -9,10 +10,35 @@ import { freshDatabaseUri } from '../support/mongo.js';
 const logger = createLogger({ name: 'agenda-processing-test', level: 'silent' });
 const BURST = 20;
 
-/** Agenda's processor as the test drives it: one poll, by hand, with notifications off. */
+/** Agenda's processor as the tests drive it: polls and fillings by hand, with notifications off. */
 interface Processor {
   process(): Promise<void>;
+  jobQueueFilling(name: string): Promise<void>;
   notificationUnsubscribe?: () => void;
+}
+
+/** `worker`'s processor, deaf to notifications: with polls 10 minutes apart, only the test's calls look for jobs. */
+function handDriven(worker: Agenda): Processor {
+  const processor = (worker as unknown as { jobProcessor: Processor }).jobProcessor;
+  processor.notificationUnsubscribe?.();
+  return processor;
+}
+
+/** A started worker on a fresh database, polling every 10 minutes, and how to stop it (`release` first lets held handlers end). */
+async function startQuietWorker(prefix: string, define: (worker: Agenda) => void): Promise<{ client: MongoClient; worker: Agenda; stop(release: () => void): Promise<void> }> {
+  const client = await MongoClient.connect(freshDatabaseUri(prefix));
+  const worker = await createAgenda({ db: client.db(), name: 'worker', processEveryMs: 10 * 60_000, defaultLockLifetimeMs: 5_000, logger });
+  define(worker);
+  await startAgenda(worker);
+  return {
+    client,
+    worker,
+    stop: async (release) => {
+      release();
+      await stopAgenda(worker, logger);
+      await client.close();
+    },
+  };
 }
 
 describe('Agenda processing', () => {
@@ -40,8 +66,7 @@ describe('Agenda processing', () => {
 
   it('When a poll finds a burst of due jobs, then the first starts before the last is locked, not after the whole burst', async () => {
     // Arrange: a burst of due jobs that only the poll below takes (no notification, no timer)
-    const processor = (worker as unknown as { jobProcessor: Processor }).jobProcessor;
-    processor.notificationUnsubscribe?.();
+    const processor = handDriven(worker);
     const now = new Date();
     await client
       .db()
@@ -59,7 +84,7 @@ describe('Agenda processing', () => {
   });
 });
 
-describe('Agenda processing of a job with a lock limit', () => {
+describe('Agenda processing of a job that runs one at a time', () => {
   let client: MongoClient;
   let worker: Agenda;
   const runs: Array<{ i: number; start: number; end: number; othersLocked: number }> = [];
@@ -76,7 +101,7 @@ describe('Agenda processing of a job with a lock limit', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
         runs.push({ i: job.attrs.data.i, start, end: Date.now(), othersLocked });
       },
-      { concurrency: 1, lockLimit: 1 },
+      { concurrency: 1 },
     );
     await startAgenda(worker);
   });
@@ -100,28 +125,23 @@ describe('Agenda processing of a job with a lock limit', () => {
   });
 });
 
-describe('Agenda queue fillings of a lock-limited job', () => {
+describe('Agenda queue fillings of a job that runs one at a time', () => {
   let client: MongoClient;
   let worker: Agenda;
   let release: () => void = () => {};
+  let stop: (release: () => void) => Promise<void>;
 
   beforeAll(async () => {
-    client = await MongoClient.connect(freshDatabaseUri('agenda_lock_fills'));
-    worker = await createAgenda({ db: client.db(), name: 'worker', processEveryMs: 10 * 60_000, defaultLockLifetimeMs: 5_000, logger });
-    worker.define('held-job', () => new Promise<void>((resolve) => (release = resolve)), { concurrency: 1, lockLimit: 1 });
-    await startAgenda(worker);
+    ({ client, worker, stop } = await startQuietWorker('agenda_lock_fills', (w) => {
+      w.define('held-job', () => new Promise<void>((resolve) => (release = resolve)), { concurrency: 1 });
+    }));
   });
 
-  afterAll(async () => {
-    release();
-    await stopAgenda(worker, logger);
-    await client.close();
-  });
+  afterAll(() => stop(release));
 
   it('When two fillings run at once (a notification and a poll), then only one job is locked, not one each', async () => {
     // Arrange: three due jobs that only the fillings below take (no notification, no timer)
-    const processor = (worker as unknown as { jobProcessor: Processor & { jobQueueFilling(name: string): Promise<void> } }).jobProcessor;
-    processor.notificationUnsubscribe?.();
+    const processor = handDriven(worker);
     const backend = (worker as unknown as { db: { getNextJobToRun(...args: unknown[]): Promise<unknown> } }).db;
     const getNextJobToRun = backend.getNextJobToRun.bind(backend);
     let locks = 0;
@@ -141,5 +161,48 @@ describe('Agenda queue fillings of a lock-limited job', () => {
     // Assert: without serialized fillings both pass the limit check and each locks one
     expect(locks).toBe(1);
     expect(await client.db().collection('agendaJobs').countDocuments({ name: 'held-job', lockedAt: { $ne: null } })).toBe(1);
+  });
+});
+
+describe('Agenda processing when the process runs as many jobs as it may at once', () => {
+  let client: MongoClient;
+  let worker: Agenda;
+  let release: () => void = () => {};
+  let stop: (release: () => void) => Promise<void>;
+  let otherStarted = false;
+
+  beforeAll(async () => {
+    ({ client, worker, stop } = await startQuietWorker('agenda_max_concurrency', (w) => {
+      w.define('holding-job', () => new Promise<void>((resolve) => (release = resolve)), { concurrency: 1 });
+      w.define('other-job', async () => {
+        otherStarted = true;
+      }, { concurrency: 1 });
+    }));
+    // One job at a time in all (Agenda's `maxConcurrency`, 20 by default).
+    (worker as unknown as { jobProcessor: { maxConcurrency: number } }).jobProcessor.maxConcurrency = 1;
+  });
+
+  afterAll(() => stop(release));
+
+  it('When a job of another name is due while every slot is taken, then a filling leaves it unlocked, and it starts as soon as the slot frees, without a poll', async () => {
+    // Arrange: the only slot taken; fillings only by hand (no notification, no timer)
+    const processor = handDriven(worker);
+    await worker.now('holding-job', {});
+    const holding = once(worker, 'start:holding-job');
+    await processor.jobQueueFilling('holding-job');
+    await holding;
+    await worker.now('other-job', {});
+
+    // Act 1
+    await processor.jobQueueFilling('other-job');
+
+    // Assert 1
+    expect(await client.db().collection('agendaJobs').findOne({ name: 'other-job' })).toMatchObject({ lockedAt: null, lastRunAt: null });
+
+    // Act 2
+    release();
+
+    // Assert 2
+    await eventually(async () => otherStarted, Boolean);
   });
 });

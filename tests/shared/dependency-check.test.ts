@@ -15,6 +15,7 @@ function processorWithRenamedEnqueue(): object {
     jobProcessing: async () => {},
     jobQueueFilling: async () => {},
     updateStatus() {},
+    shouldLock: () => true,
     isRunning: true,
     processInterval: setTimeout(() => {}, 0),
     notificationUnsubscribe() {},

@@ -4,7 +4,7 @@ import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import { DEFAULT_SHUTDOWN_DRAIN_MS } from '../config.js';
 import { releaseLocksWithoutRejecting, skipFinalSaveOfRemovedJobs } from './backend-saves.js';
-import { processEachJobOnceLocked, refillLockLimitedOnRelease, serializeLockLimitedFills, startedJobProcessorOf, stopProcessor } from './job-processor.js';
+import { lockOnlyWhatCanStart, processEachJobOnceLocked, refillOnRelease, serializeFills, startedJobProcessorOf, stopProcessor } from './job-processor.js';
 import { overlapRunStartWrites, type RunStartWrites } from './run-start.js';
 import { AGENDA_JOBS_COLLECTION, JobHeartbeats, heartbeatsOf } from './job-heartbeat.js';
 import { instrumentAgendaJobs } from '../metrics/agenda-metrics.js';
@@ -88,15 +88,16 @@ const runStartWrites = new WeakMap<Agenda, RunStartWrites>();
 
 /**
  * Starts processing jobs, each as soon as it is locked (job-processor.ts), its handler starting
- * without waiting for the save of its start (run-start.ts); lock-limited jobs are filled one at a
- * time and looked for again as soon as one of theirs ends here.
+ * without waiting for the save of its start (run-start.ts). Only jobs that can start now are locked,
+ * one filling at a time per name, and a name is looked for again as soon as one of its jobs ends here.
  */
 export async function startAgenda(agenda: Agenda): Promise<void> {
   await agenda.start();
   const processor = startedJobProcessorOf(agenda);
   const fail = (err: unknown) => agenda.emit('error', err);
-  serializeLockLimitedFills(agenda, processor);
-  refillLockLimitedOnRelease(agenda, processor, fail);
+  lockOnlyWhatCanStart(agenda, processor);
+  serializeFills(processor);
+  refillOnRelease(agenda, processor, fail);
   const starts = runStartWrites.get(agenda);
   if (!starts) throw new Error('this Agenda has no run-start writes: create it with createAgenda()');
   processEachJobOnceLocked(agenda, processor, (attrs) => starts.expect(attrs), fail);

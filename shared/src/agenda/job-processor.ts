@@ -12,10 +12,11 @@ export interface JobProcessorInternals {
   lockedJobs: Array<{ attrs: { _id?: unknown } }>;
   runningJobs: unknown[];
   maxConcurrency: number;
-  jobStatus: Record<string, { running: number } | undefined>;
+  jobStatus: Record<string, { running: number; locked: number } | undefined>;
   enqueueJob(job: { attrs: { name: string } }): void;
   jobProcessing(): Promise<void>;
   jobQueueFilling(name: string): Promise<void>;
+  shouldLock(name: string): boolean;
   updateStatus(name: string, key: 'locked' | 'running', delta: number): void;
 }
 
@@ -54,32 +55,50 @@ export function processEachJobOnceLocked(agenda: Agenda, processor: JobProcessor
 }
 
 /**
- * A job defined with a `lockLimit` leaves the other due jobs of its name unlocked, free for other
- * processes, instead of holding them in a local queue where their locks expire unrenewed; so when
- * one of its jobs ends here, this process looks for the next at once, not at the next poll.
+ * A job is locked only when this process can start it now: no more locks of a name than its
+ * `concurrency`, and no more in all than the processor's `maxConcurrency`, on top of Agenda's own
+ * lock limits. Agenda would lock every due job it finds into a local queue, where the locks are not
+ * renewed (the heartbeat renews running jobs only, job-heartbeat.ts): behind a backlog they expire,
+ * and another process, or this one, takes the job again while the first copy starts late. Left
+ * unlocked, the waiting jobs stay free for whichever process has a slot (`refillOnRelease`).
  */
-export function refillLockLimitedOnRelease(agenda: Agenda, processor: JobProcessorInternals, fail: (err: unknown) => void): void {
-  const updateStatus = processor.updateStatus.bind(processor);
-  processor.updateStatus = (name, key, delta) => {
-    updateStatus(name, key, delta);
-    if (key === 'locked' && delta < 0 && agenda.definitions[name]?.lockLimit && processor.isRunning) {
-      queueMicrotask(() => processor.jobQueueFilling(name).catch(fail));
-    }
+export function lockOnlyWhatCanStart(agenda: Agenda, processor: JobProcessorInternals): void {
+  const shouldLock = processor.shouldLock.bind(processor);
+  processor.shouldLock = (name) => {
+    const locked = processor.jobStatus[name]?.locked ?? 0;
+    const slots = agenda.definitions[name]?.concurrency || Infinity;
+    return locked < slots && processor.lockedJobs.length < processor.maxConcurrency && shouldLock(name);
   };
 }
 
 /**
- * One queue filling at a time per lock-limited job name (agenda#1118). Agenda fills a name's queue
- * per notification and per poll, concurrently, and each filling checks the lock limit before its
- * lock lands: two fills could both lock a job, the second then unlocking its own (another process
- * saw it locked meanwhile). A filling asked for while one runs (including Agenda's own recursion
- * after each lock) becomes one more filling after it, which locks up to the limit and stops.
+ * With locks limited to what can start (`lockOnlyWhatCanStart`), a job ending here frees a slot the
+ * next due job would otherwise wait a poll for: its name is looked for again at once, and every name
+ * when the process had as many jobs locked as it runs at once.
  */
-export function serializeLockLimitedFills(agenda: Agenda, processor: JobProcessorInternals): void {
+export function refillOnRelease(agenda: Agenda, processor: JobProcessorInternals, fail: (err: unknown) => void): void {
+  const updateStatus = processor.updateStatus.bind(processor);
+  const fill = (name: string) => queueMicrotask(() => processor.jobQueueFilling(name).catch(fail));
+  processor.updateStatus = (name, key, delta) => {
+    updateStatus(name, key, delta);
+    if (key !== 'locked' || delta >= 0 || !processor.isRunning) return;
+    // Agenda counts the release after taking the job off `lockedJobs`: one more was locked before.
+    if (processor.lockedJobs.length + 1 >= processor.maxConcurrency) for (const other of Object.keys(agenda.definitions)) fill(other);
+    else fill(name);
+  };
+}
+
+/**
+ * One queue filling at a time per job name (agenda#1118). Agenda fills a name's queue per
+ * notification and per poll, concurrently, and each filling checks the lock limit before its lock
+ * lands: two fills could both lock a job, the second then unlocking its own (another process saw it
+ * locked meanwhile). A filling asked for while one runs (including Agenda's own recursion after
+ * each lock) becomes one more filling after it, which locks up to the limit and stops.
+ */
+export function serializeFills(processor: JobProcessorInternals): void {
   const fill = processor.jobQueueFilling.bind(processor);
   const filling = new Map<string, { again: boolean }>();
   processor.jobQueueFilling = async (name) => {
-    if (!agenda.definitions[name]?.lockLimit) return fill(name);
     const running = filling.get(name);
     if (running) {
       running.again = true;

@@ -29,6 +29,7 @@ export function agendaInternalMembers(subjects: AgendaSubjects): { agenda: Found
       processor('jobProcessing', 'function'),
       processor('jobQueueFilling', 'function'),
       processor('updateStatus', 'function'),
+      processor('shouldLock', 'function'),
       processor('isRunning', 'boolean'),
       processor('processInterval', 'object'),
       processor('notificationUnsubscribe', 'function'),

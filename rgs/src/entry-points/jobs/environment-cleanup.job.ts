@@ -46,8 +46,8 @@ export function defineCleanupEnvironmentJob(
       await deps.chain.step(link, lease.checkpoint);
     },
     {
+      // Also the links it locks: startAgenda locks only what can start.
       concurrency: CHAINS_PER_PROCESS,
-      lockLimit: CHAINS_PER_PROCESS,
       lockLifetime: deps.lockLifetimeMs,
       backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: deps.maxRetries, maxDelay: 5 * 60_000 }),
     },
