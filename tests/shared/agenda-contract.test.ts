@@ -105,6 +105,38 @@ describe('JobProcessor.shouldLock (relied on by job-processor.ts lockOnlyWhatCan
   });
 });
 
+describe("JobProcessor.jobProcessing's drop of a queued job whose lock expired (relied on by job-processor.ts releaseLocksExpiredInQueue)", () => {
+  it('When a job locked ahead of its run time is found expired at that time, then it is dropped without a run, and still counted as locked here, through its isExpired', async () => {
+    // Arrange: polls far apart; the filling locks a job due in 400 ms (it looks a poll ahead), and its 200 ms lock expires first
+    const { agenda, client, processor } = await startPlainAgenda('contract_expired_queue', 60_000);
+    let ran = false;
+    agenda.define('contract-expiring', async () => void (ran = true), { lockLifetime: 200 });
+    const asked: unknown[] = [];
+    const enqueue = processor().enqueueJob.bind(processor());
+    processor().enqueueJob = (job) => {
+      const isExpired = job.isExpired.bind(job);
+      job.isExpired = async () => {
+        const expired = await isExpired();
+        asked.push(expired);
+        return expired;
+      };
+      enqueue(job);
+    };
+    await client.db().collection('agendaJobs').insertOne({ name: 'contract-expiring', type: 'normal', priority: 0, data: {}, nextRunAt: new Date(Date.now() + 400), lockedAt: null });
+
+    // Act
+    await processor().jobQueueFilling('contract-expiring');
+    processor().jobProcessing();
+    await new Promise((resolve) => setTimeout(resolve, 800));
+
+    // Assert: if Agenda releases the count itself one day, the adapter's release must go
+    expect(asked).toContain(true);
+    expect(ran).toBe(false);
+    expect(processor().lockedJobs).toHaveLength(1);
+    expect(processor().jobStatus['contract-expiring']).toMatchObject({ locked: 1 });
+  });
+});
+
 describe("Job.run's saves (relied on by run-start.ts overlapRunStartWrites and backend-saves.ts skipFinalSaveOfRemovedJobs)", () => {
   it("When a job runs, then its first save carries lastRunAt and is issued before the handler starts, on the enqueued attributes", async () => {
     // Arrange

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agenda } from 'agenda';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, ObjectId } from 'mongodb';
 import { createAgenda, startAgenda, stopAgenda } from '../../shared/src/agenda/agenda.js';
 import { createLogger } from '../../shared/src/logger.js';
@@ -204,5 +205,37 @@ describe('Agenda processing when the process runs as many jobs as it may at once
 
     // Assert 2
     await eventually(async () => otherStarted, Boolean);
+  });
+});
+
+describe('Agenda processing of a job whose lock expired while it waited for its run time', () => {
+  let client: MongoClient;
+  let worker: Agenda;
+  let stop: (release: () => void) => Promise<void>;
+  const ran: string[] = [];
+
+  beforeAll(async () => {
+    ({ client, worker, stop } = await startQuietWorker('agenda_expired_in_queue', (w) => {
+      w.define('short-lock-job', async (job) => void ran.push(String(job.attrs.data.label)), { concurrency: 1, lockLifetime: 300 });
+    }));
+  });
+
+  afterAll(() => stop(() => {}));
+
+  it('When Agenda drops a queued job whose lock expired, then its slot is given back: that job and the next due one both run here', async () => {
+    // Arrange: a job due in 600 ms, locked now by a filling (it looks a poll ahead) and kept waiting
+    // past its 300 ms lock; Agenda drops it at its run time.
+    const processor = handDriven(worker);
+    const jobs = client.db().collection('agendaJobs');
+    await jobs.insertOne({ name: 'short-lock-job', data: { label: 'waited' }, type: 'normal', priority: 0, nextRunAt: new Date(Date.now() + 600), lockedAt: null });
+    await processor.jobQueueFilling('short-lock-job');
+    await sleep(900);
+
+    // Act
+    await jobs.insertOne({ name: 'short-lock-job', data: { label: 'next' }, type: 'normal', priority: 0, nextRunAt: new Date(), lockedAt: null });
+    await processor.jobQueueFilling('short-lock-job');
+
+    // Assert: without the release the name keeps one lock counted for good, and neither job runs here again
+    await eventually(async () => [...ran].sort(), (labels) => labels.join() === 'next,waited', { timeoutMs: 5_000 });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { Job } from 'agenda';
 import { Schema } from 'mongoose';
 import { AGENDA_TESTED_VERSIONS, agendaInternalMembers, agendaTestedPackages } from '../../shared/src/agenda/tested-internals.js';
 import { installedVersion } from '../../shared/src/dependency-check/installed-version.js';
@@ -54,7 +55,7 @@ describe('the start-up check of the dependencies the adapters reach into', () =>
   it("When JobProcessor's enqueueJob is renamed, then the line names the member", async () => {
     // Arrange
     const [agenda] = await agendaTestedPackages();
-    const doctored = { ...agenda!, members: agendaInternalMembers({ agenda: { jobProcessor: {} }, processor: processorWithRenamedEnqueue(), repository: {}, notificationChannel: {} }).agenda };
+    const doctored = { ...agenda!, members: agendaInternalMembers({ agenda: { jobProcessor: {} }, processor: processorWithRenamedEnqueue(), job: Job.prototype, repository: {}, notificationChannel: {} }).agenda };
 
     // Act
     const lines = findUntestedDependencies([doctored], () => '6.2.6');
@@ -63,9 +64,22 @@ describe('the start-up check of the dependencies the adapters reach into', () =>
     expect(lines).toEqual(['agenda 6.2.6 is installed, shared/src/agenda/ was tested with 6.2.6; changed internals: JobProcessor.enqueueJob (expected a function, found missing)']);
   });
 
+  it("When Agenda's Job no longer has isExpired, then the line names Job.isExpired", async () => {
+    // Arrange
+    const [agenda] = await agendaTestedPackages();
+    const processor = { ...processorWithRenamedEnqueue(), enqueueJob() {} };
+    const doctored = { ...agenda!, members: agendaInternalMembers({ agenda: { jobProcessor: {} }, processor, job: { isDead: () => false }, repository: {}, notificationChannel: {} }).agenda };
+
+    // Act
+    const lines = findUntestedDependencies([doctored], () => '6.2.6');
+
+    // Assert
+    expect(lines).toEqual(['agenda 6.2.6 is installed, shared/src/agenda/ was tested with 6.2.6; changed internals: Job.isExpired (expected a function, found missing)']);
+  });
+
   it('When a started Agenda keeps its processor under another name, then every processor member is reported, starting with Agenda.jobProcessor', () => {
     // Act
-    const members = agendaInternalMembers({ agenda: { processor: {} }, processor: undefined, repository: {}, notificationChannel: {} }).agenda;
+    const members = agendaInternalMembers({ agenda: { processor: {} }, processor: undefined, job: {}, repository: {}, notificationChannel: {} }).agenda;
 
     // Assert
     expect(members[0]).toEqual({ owner: 'Agenda', member: 'jobProcessor', expected: 'object', found: 'missing' });

@@ -4,7 +4,7 @@ import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import { DEFAULT_SHUTDOWN_DRAIN_MS } from '../config.js';
 import { releaseLocksWithoutRejecting, skipFinalSaveOfRemovedJobs } from './backend-saves.js';
-import { lockOnlyWhatCanStart, processEachJobOnceLocked, refillOnRelease, serializeFills, startedJobProcessorOf, stopProcessor } from './job-processor.js';
+import { lockOnlyWhatCanStart, processEachJobOnceLocked, refillOnRelease, releaseLocksExpiredInQueue, serializeFills, startedJobProcessorOf, stopProcessor } from './job-processor.js';
 import { overlapRunStartWrites, type RunStartWrites } from './run-start.js';
 import { AGENDA_JOBS_COLLECTION, JobHeartbeats, heartbeatsOf } from './job-heartbeat.js';
 import { instrumentAgendaJobs } from '../metrics/agenda-metrics.js';
@@ -98,6 +98,7 @@ export async function startAgenda(agenda: Agenda): Promise<void> {
   lockOnlyWhatCanStart(agenda, processor);
   serializeFills(processor);
   refillOnRelease(agenda, processor, fail);
+  releaseLocksExpiredInQueue(processor);
   const starts = runStartWrites.get(agenda);
   if (!starts) throw new Error('this Agenda has no run-start writes: create it with createAgenda()');
   processEachJobOnceLocked(agenda, processor, (attrs) => starts.expect(attrs), fail);

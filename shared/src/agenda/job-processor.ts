@@ -13,11 +13,17 @@ export interface JobProcessorInternals {
   runningJobs: unknown[];
   maxConcurrency: number;
   jobStatus: Record<string, { running: number; locked: number } | undefined>;
-  enqueueJob(job: { attrs: { name: string } }): void;
+  enqueueJob(job: LockedJob): void;
   jobProcessing(): Promise<void>;
   jobQueueFilling(name: string): Promise<void>;
   shouldLock(name: string): boolean;
   updateStatus(name: string, key: 'locked' | 'running', delta: number): void;
+}
+
+/** A job this processor locked (Agenda's Job): its `isExpired` is what `jobProcessing` asks before starting it. */
+export interface LockedJob {
+  attrs: { name: string; _id?: unknown };
+  isExpired(): Promise<boolean>;
 }
 
 /** Agenda's processor: it exists from `agenda.start()` until `stop()`/`drain()` completes. */
@@ -68,6 +74,30 @@ export function lockOnlyWhatCanStart(agenda: Agenda, processor: JobProcessorInte
     const locked = processor.jobStatus[name]?.locked ?? 0;
     const slots = agenda.definitions[name]?.concurrency || Infinity;
     return locked < slots && processor.lockedJobs.length < processor.maxConcurrency && shouldLock(name);
+  };
+}
+
+/**
+ * Agenda drops a queued job whose lock expired before its turn (`jobProcessing`: another process
+ * may hold it by now) without counting its lock as released here. With locks limited to what can
+ * start, that name would then never be locked again by this process: so the release is counted when
+ * that happens, and the job is looked for again (`refillOnRelease`). A running job's expiry check
+ * (Agenda's `isDead`) is left alone: its release is counted when it ends.
+ */
+export function releaseLocksExpiredInQueue(processor: JobProcessorInternals): void {
+  const enqueue = processor.enqueueJob.bind(processor);
+  processor.enqueueJob = (job) => {
+    const isExpired = job.isExpired.bind(job);
+    job.isExpired = async () => {
+      const expired = await isExpired();
+      const index = processor.lockedJobs.indexOf(job);
+      if (expired && index !== -1 && !processor.runningJobs.includes(job)) {
+        processor.lockedJobs.splice(index, 1);
+        processor.updateStatus(job.attrs.name, 'locked', -1);
+      }
+      return expired;
+    };
+    enqueue(job);
   };
 }
 

@@ -1,5 +1,5 @@
 import { MongoChangeStreamNotificationChannel, MongoJobRepository } from '@agendajs/mongo-backend';
-import { Agenda, type AgendaBackend, type NotificationChannel } from 'agenda';
+import { Agenda, Job, type AgendaBackend, type NotificationChannel } from 'agenda';
 import { describeMember, type FoundMember, type TestedPackage } from '../dependency-check/tested-dependencies.js';
 import { jobProcessorOf } from './job-processor.js';
 
@@ -15,6 +15,7 @@ export const AGENDA_TESTED_VERSIONS = { agenda: '6.2.6', '@agendajs/mongo-backen
 export interface AgendaSubjects {
   agenda: object;
   processor: object | undefined;
+  job: object;
   repository: object;
   notificationChannel: object;
 }
@@ -37,6 +38,7 @@ export function agendaInternalMembers(subjects: AgendaSubjects): { agenda: Found
       processor('runningJobs', 'array'),
       processor('jobStatus', 'object'),
       processor('maxConcurrency', 'number'),
+      describeMember(subjects.job, 'Job', 'isExpired', 'function'),
     ],
     backend: [
       describeMember(subjects.repository, 'MongoJobRepository', 'saveJobState', 'function'),
@@ -52,6 +54,7 @@ export async function agendaTestedPackages(): Promise<TestedPackage[]> {
     agendaInternalMembers({
       agenda,
       processor: jobProcessorOf(agenda),
+      job: Job.prototype,
       repository: MongoJobRepository.prototype,
       notificationChannel: MongoChangeStreamNotificationChannel.prototype,
     }),
