@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import type { Db } from 'mongodb';
 import { Schema } from 'mongoose';
 import { AGENDA_TESTED_VERSIONS, agendaInternalMembers, agendaTestedPackages } from '../../shared/src/agenda/tested-internals.js';
+import { JobNotificationChannel } from '../../shared/src/agenda/notification-channel.js';
 import { installedVersion } from '../../shared/src/dependency-check/installed-version.js';
 import { refuseUntested, UntestedDependencyError } from '../../shared/src/dependency-check/refuse-untested-dependencies.js';
 import { findUntestedDependencies, type TestedPackage } from '../../shared/src/dependency-check/tested-dependencies.js';
@@ -18,6 +20,7 @@ function processorWithRenamedEnqueue(): object {
     isRunning: true,
     processInterval: setTimeout(() => {}, 0),
     notificationUnsubscribe() {},
+    handleNotification: async () => {},
     lockedJobs: [],
     runningJobs: [],
     jobStatus: {},
@@ -53,7 +56,7 @@ describe('the start-up check of the dependencies the adapters reach into', () =>
   it("When JobProcessor's enqueueJob is renamed, then the line names the member", async () => {
     // Arrange
     const [agenda] = await agendaTestedPackages();
-    const doctored = { ...agenda!, members: agendaInternalMembers({ agenda: { jobProcessor: {} }, processor: processorWithRenamedEnqueue(), repository: {}, notificationChannel: {} }).agenda };
+    const doctored = { ...agenda!, members: agendaInternalMembers({ agenda: { jobProcessor: {}, publishJobNotification() {} }, processor: processorWithRenamedEnqueue(), repository: {}, notificationChannel: new JobNotificationChannel({} as Db) }).agenda };
 
     // Act
     const lines = findUntestedDependencies([doctored], () => '6.2.6');
