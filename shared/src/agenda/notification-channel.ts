@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BaseNotificationChannel, toJobId, type JobNotification, type JobStateNotification, type NotificationChannelState } from 'agenda';
-import type { Db, FindCursor } from 'mongodb';
+import { MongoClientClosedError, MongoTopologyClosedError, type Db, type FindCursor } from 'mongodb';
 import { ensureJobWakeUps, JobWakeUps, type JobWakeUp, type StoredJobWakeUp } from './job-wake-ups.js';
 
 /**
@@ -97,13 +97,16 @@ export class JobNotificationChannel extends BaseNotificationChannel {
           this.deliver(wakeUp);
         }
       } catch (err) {
+        // A closed client is the process shutting down without disconnecting the channel first.
+        if (err instanceof MongoClientClosedError || err instanceof MongoTopologyClosedError) return;
         if (this.listening) this.emit('error', err);
       } finally {
         await this.cursor?.close().catch(() => undefined);
         this.cursor = undefined;
       }
       if (!this.listening) return;
-      await sleep(pauseMs);
+      // Unreferenced: a pause never keeps a stopping process alive.
+      await sleep(pauseMs, undefined, { ref: false });
       pauseMs = Math.min(pauseMs * 2, RETRY_MS.max);
     }
   }
