@@ -11,6 +11,7 @@ import { changedBy } from '../games/src/data-access/version-history.plugin.js';
 import { ArchiveOperationService } from '../games/src/domain/archive-operation.service.js';
 import { CleanupAction, OperationStatus } from '../games/src/domain/cleanup-action.js';
 import { agendashAtHistory, wholeRun, type WholeRunResult } from './whole-run.js';
+import { shardedTopology, startBenchCluster } from './sharded-whole-run.js';
 import { median } from './median.js';
 import { BACKLOG_LOCK_MS, backlogRun } from './backlog.js';
 
@@ -24,10 +25,17 @@ import { BACKLOG_LOCK_MS, backlogRun } from './backlog.js';
 const TABLES = Number(process.env.BENCH_TABLES ?? 500);
 /** The bench stops by itself after this long (a 2-core machine included), in milliseconds. */
 const TIME_LIMIT_MS = 14 * 60_000;
-/** `BENCH_SCENARIOS`: `per-operation,whole-run,agendash` by default; `--backlog` adds `backlog`. */
-const SCENARIOS = [...(process.env.BENCH_SCENARIOS ?? 'per-operation,whole-run,agendash').split(','), ...(process.argv.includes('--backlog') ? ['backlog'] : [])];
-/** `BENCH_RUN_TABLES` (default 10000,100000), plus 1,000,000 with `--million`. */
-const WHOLE_RUN_SIZES = [...(process.env.BENCH_RUN_TABLES ?? '10000,100000').split(',').map(Number), ...(process.argv.includes('--million') ? [1_000_000] : [])];
+/**
+ * `--sharded`: the whole run on the replica set, then on a local 2-shard cluster, side by side
+ * (`shardedScenario`); nothing else.
+ */
+const SHARDED = process.argv.includes('--sharded');
+/** `BENCH_SCENARIOS`: `per-operation,whole-run,agendash` by default (`sharded` with `--sharded`); `--backlog` adds `backlog`. */
+const SCENARIOS = [...(process.env.BENCH_SCENARIOS ?? (SHARDED ? 'sharded' : 'per-operation,whole-run,agendash')).split(','), ...(process.argv.includes('--backlog') ? ['backlog'] : [])];
+/** `BENCH_RUN_TABLES` (default 10000,100000; 100000 with `--sharded`), plus 1,000,000 with `--million`. */
+const WHOLE_RUN_SIZES = [...(process.env.BENCH_RUN_TABLES ?? (SHARDED ? '100000' : '10000,100000')).split(',').map(Number), ...(process.argv.includes('--million') ? [1_000_000] : [])];
+/** Through a router (item 3 of issue 27): a job's wake-up, request to worker and chain hand-off, p50. */
+const SHARDED_WAKE_UP_TARGET_MS = 200;
 const AGENDASH_FINISHED = 200_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BATCH = 100;
@@ -133,7 +141,7 @@ async function perOperation(conn: Connection, logger: Logger): Promise<boolean> 
 async function main(): Promise<void> {
   const deadline = Date.now() + TIME_LIMIT_MS;
   const logger = createLogger({ name: 'bench', level: 'warn' });
-  const mongo = await startEmbeddedMongo({ binary: resolveMongodBinary({ explicit: process.env.MONGOMS_SYSTEM_BINARY, path: process.env.PATH }) });
+  const mongo = await startEmbeddedMongo({ binary: mongodBinary() });
   const conn = await connectMongo(mongo.uri('bench'), logger);
   try {
     const results: boolean[] = [];
@@ -141,6 +149,7 @@ async function main(): Promise<void> {
     if (SCENARIOS.includes('whole-run')) results.push(await wholeRunScenario(conn, mongo.uri, deadline));
     if (SCENARIOS.includes('agendash')) results.push(await agendashScenario(conn, mongo.uri, deadline));
     if (SCENARIOS.includes('backlog')) results.push(await backlogScenario(conn, mongo.uri, deadline));
+    if (SCENARIOS.includes('sharded')) results.push(await shardedScenario(conn, mongo.uri, deadline, logger));
     process.exitCode = results.every(Boolean) ? 0 : 1;
   } finally {
     await conn.close();
@@ -148,20 +157,30 @@ async function main(): Promise<void> {
   }
 }
 
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function printWholeRunHeader(): void {
+  console.log('  tables     | candidates | kickoff | RGS done | all sent | Games done | tables/s | raw     | raw ÷ project | aborted txns (raw) | CPU s mongod, games (api+worker)+rgs (raw) | peak RSS games (api/worker)/rgs | hand-off p50 (n) | server gap p50 | req→worker p50 (free slot) | max PENDING | correct');
+}
+
+/** One whole run's row under `printWholeRunHeader`; `label` names the run (its size, its topology). */
+function printWholeRunRow(label: string, tables: number, r: WholeRunResult): void {
+  console.log(
+    `  ${label.padEnd(10)} | ${String(r.shape.candidates).padEnd(10)} | ${s(r.phases.kickoffStarted).padEnd(7)} | ${s(r.phases.rgsDone).padEnd(8)} | ${s(r.phases.allSent).padEnd(8)} | ${s(r.phases.gamesDone).padEnd(10)} | ${String(Math.round((tables / r.phases.gamesDone) * 1000)).padEnd(8)} | ${s(r.rawMs).padEnd(7)} | ${r.ratio.toFixed(2).padEnd(13)} | ${`${pct(r.aborted.project.share)} of ${r.aborted.project.started} (${pct(r.aborted.raw.share)})`.padEnd(18)} | ${`${s(r.aborted.project.mongodCpuMs)}, ${[r.cpuMs.games, r.cpuMs.gamesWorker, r.cpuMs.rgs].filter((x) => x !== undefined).map((x) => s(x!)).join('+')} (${s(r.aborted.raw.mongodCpuMs)}, ${s(r.cpuMs.raw)})`.padEnd(29)} | ${`${[r.peakRssMb.games, r.peakRssMb.gamesWorker, r.peakRssMb.rgs].filter((x) => x !== undefined).join('/')} MB`.padEnd(18)} | ${`≤ ${r.chainHandOff.p50AtMostMs} ms (${r.chainHandOff.count})`.padEnd(16)} | ${`${r.serverGapP50} ms`.padEnd(14)} | ${`${r.requestToWorkerP50} ms (${r.requestToFreeWorkerP50} ms)`.padEnd(16)} | ${`${r.maxPendingMs} ms`.padEnd(11)} | ${r.correct ? 'yes' : 'NO'}`,
+  );
+}
+
 /** The whole-run scenario at each size; true when the targets hold. */
 async function wholeRunScenario(conn: Connection, uri: (db: string) => string, deadline: number): Promise<boolean> {
   const rows: Array<[number, WholeRunResult]> = [];
-  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   console.log('\nWhole run through both services (pauses 0) vs the raw-driver script, same data, same run (each size printed when done):');
-  console.log('  tables     | candidates | kickoff | RGS done | all sent | Games done | tables/s | raw     | raw ÷ project | aborted txns (raw) | CPU s mongod, games (api+worker)+rgs (raw) | peak RSS games (api/worker)/rgs | hand-off p50 (n) | server gap p50 | req→worker p50 (free slot) | max PENDING | correct');
+  printWholeRunHeader();
   let ok = true;
   for (const tables of WHOLE_RUN_SIZES) {
     const r = await wholeRun(conn, uri, tables, deadline);
     rows.push([tables, r]);
-    console.log(
-      `  ${tables.toLocaleString('en').padEnd(10)} | ${String(r.shape.candidates).padEnd(10)} | ${s(r.phases.kickoffStarted).padEnd(7)} | ${s(r.phases.rgsDone).padEnd(8)} | ${s(r.phases.allSent).padEnd(8)} | ${s(r.phases.gamesDone).padEnd(10)} | ${String(Math.round((tables / r.phases.gamesDone) * 1000)).padEnd(8)} | ${s(r.rawMs).padEnd(7)} | ${r.ratio.toFixed(2).padEnd(13)} | ${`${pct(r.aborted.project.share)} of ${r.aborted.project.started} (${pct(r.aborted.raw.share)})`.padEnd(18)} | ${`${s(r.aborted.project.mongodCpuMs)}, ${[r.cpuMs.games, r.cpuMs.gamesWorker, r.cpuMs.rgs].filter((x) => x !== undefined).map((x) => s(x!)).join('+')} (${s(r.aborted.raw.mongodCpuMs)}, ${s(r.cpuMs.raw)})`.padEnd(29)} | ${`${[r.peakRssMb.games, r.peakRssMb.gamesWorker, r.peakRssMb.rgs].filter((x) => x !== undefined).join('/')} MB`.padEnd(18)} | ${`≤ ${r.chainHandOff.p50AtMostMs} ms (${r.chainHandOff.count})`.padEnd(16)} | ${`${r.serverGapP50} ms`.padEnd(14)} | ${`${r.requestToWorkerP50} ms (${r.requestToFreeWorkerP50} ms)`.padEnd(16)} | ${`${r.maxPendingMs} ms`.padEnd(11)} | ${r.correct ? 'yes' : 'NO'}`,
-    );
+    printWholeRunRow(tables.toLocaleString('en'), tables, r);
     if (process.env.BENCH_DIAG) console.log(`    mongod's work, project: ${JSON.stringify(r.aborted.project.work)}\n    mongod's work, raw: ${JSON.stringify(r.aborted.raw.work)}`);
     const target = tables >= 1_000_000 ? r.ratio >= 0.9 : tables >= 100_000 ? r.ratio >= 0.5 : r.phases.gamesDone - r.rawMs <= 5_000;
     const checks = {
@@ -172,9 +191,7 @@ async function wholeRunScenario(conn: Connection, uri: (db: string) => string, d
       'max PENDING <= 1 s': r.maxPendingMs <= 1_000,
       'nothing lost or doubled': r.correct,
     };
-    const failed = Object.entries(checks).filter(([, pass]) => !pass).map(([name]) => name);
-    console.log(`    targets: ${failed.length === 0 ? 'all OK' : `BELOW TARGET: ${failed.join(', ')}`}`);
-    ok &&= failed.length === 0;
+    ok &&= reportTargets(checks);
   }
   const big = rows.find(([t]) => t === 1_000_000)?.[1];
   const mid = rows.find(([t]) => t === 100_000)?.[1];
@@ -184,6 +201,55 @@ async function wholeRunScenario(conn: Connection, uri: (db: string) => string, d
     ok &&= growth <= 1.5;
   }
   return ok;
+}
+
+/** Prints the checks of one run on one line; true when all hold. */
+function reportTargets(checks: Record<string, boolean>): boolean {
+  const failed = Object.entries(checks).filter(([, pass]) => !pass).map(([name]) => name);
+  console.log(`    targets: ${failed.length === 0 ? 'all OK' : `BELOW TARGET: ${failed.join(', ')}`}`);
+  return failed.length === 0;
+}
+
+/**
+ * `--sharded`: at each size, the whole run on the replica set, then on a local 2-shard cluster (the
+ * test harness's, started here and stopped after), printed one under the other. The cluster's run
+ * checks nothing lost or doubled, data on both shards, at least one two-phase commit, and the
+ * wake-ups' p50s through the router (`SHARDED_WAKE_UP_TARGET_MS`); true when all hold.
+ */
+async function shardedScenario(conn: Connection, uri: (db: string) => string, deadline: number, logger: Logger): Promise<boolean> {
+  const onReplicaSet: WholeRunResult[] = [];
+  for (const tables of WHOLE_RUN_SIZES) onReplicaSet.push(await wholeRun(conn, uri, tables, deadline));
+  const cluster = await startBenchCluster(mongodBinary());
+  const routed = await connectMongo(`${cluster.uri}bench`, logger);
+  let ok = true;
+  try {
+    console.log(`\nWhole run on one replica set, then on 2 shards through ${cluster.embeddedRouter ? "the config server's embedded router" : 'mongos'} (same machine, same invocation):`);
+    printWholeRunHeader();
+    for (const [i, tables] of WHOLE_RUN_SIZES.entries()) {
+      const rs = onReplicaSet[i]!;
+      const r = await wholeRun(routed, (db) => `${cluster.uri}${db}`, tables, deadline, shardedTopology(cluster));
+      printWholeRunRow(`${tables.toLocaleString('en')} RS`, tables, rs);
+      printWholeRunRow(`${tables.toLocaleString('en')} sh`, tables, r);
+      const perSecond = (x: WholeRunResult) => Math.round((tables / x.phases.gamesDone) * 1000);
+      console.log(`    throughput: ${perSecond(r)} tables/s sharded, ${perSecond(rs)} on the replica set (${(perSecond(r) / perSecond(rs)).toFixed(2)}x); two-phase commits: ${r.aborted.project.twoPhaseCommits}`);
+      ok &&= reportTargets({
+        'nothing lost or doubled': r.correct,
+        ...r.topologyChecks,
+        'a two-phase commit': r.aborted.project.twoPhaseCommits >= 1,
+        [`hand-off p50 <= ${SHARDED_WAKE_UP_TARGET_MS} ms`]: r.chainHandOff.count > 0 && r.chainHandOff.p50AtMostMs <= SHARDED_WAKE_UP_TARGET_MS,
+        [`req->worker p50 <= ${SHARDED_WAKE_UP_TARGET_MS} ms`]: r.requestToWorkerP50 <= SHARDED_WAKE_UP_TARGET_MS,
+      });
+    }
+  } finally {
+    await routed.close();
+    await cluster.stop();
+  }
+  return ok;
+}
+
+/** The mongod the bench runs (`npm run setup:mongod` installs it). */
+function mongodBinary(): string {
+  return resolveMongodBinary({ explicit: process.env.MONGOMS_SYSTEM_BINARY, path: process.env.PATH });
 }
 
 /** Agendash's job list at 200,000 finished operations; true when it stays fast. */

@@ -69,9 +69,12 @@ export async function seedWholeRun(rgs: Db, games: Db, tables: number): Promise<
   return shape;
 }
 
-/** The indexes the services' models declare, for the raw script's copy (the services build their own). */
-export async function createServiceIndexes(rgs: Db, games: Db): Promise<void> {
-  await rgs.collection('gametables').createIndexes([{ key: { serverId: 1, active: 1, _id: 1, currency: 1 } }, { key: { boId: 1 }, unique: true }]);
+/**
+ * The indexes the services' models declare, for the raw script's copy (the services build their own).
+ * `uniqueBoId: false`: RGS keeps boId unique by claims instead (a sharded `gametables`, docs/decisions/0022).
+ */
+export async function createServiceIndexes(rgs: Db, games: Db, options: { uniqueBoId: boolean }): Promise<void> {
+  await rgs.collection('gametables').createIndexes([{ key: { serverId: 1, active: 1, _id: 1, currency: 1 } }, ...(options.uniqueBoId ? [{ key: { boId: 1 }, unique: true }] : [])]);
   await rgs.collection('aggregatedggrs').createIndex({ gameTableId: 1, day: -1 });
   await rgs.collection('servers').createIndex({ environmentId: 1, _id: 1 });
   await rgs.collection('dispatches').createIndexes([{ key: { status: 1, nextAttemptAt: 1 } }, { key: { runId: 1, _id: 1 } }]);

@@ -42,6 +42,25 @@ export interface WholeRunResult {
   /** The longest a dispatch stayed PENDING after its slice committed (ms). */
   maxPendingMs: number;
   correct: boolean;
+  /** The topology's own checks of the project's run (`WholeRunTopology.checkRun`), by name. */
+  topologyChecks: Record<string, boolean>;
+}
+
+/**
+ * Where the whole run's databases live, when not on one replica set: `npm run bench -- --sharded`
+ * (bench/sharded-whole-run.ts) shards them as docs/deployment.md documents.
+ */
+export interface WholeRunTopology {
+  /** Run on each pair of fresh databases (the project's and the raw script's) before seeding. */
+  beforeSeed(rgs: Db, games: Db): Promise<void>;
+  /** Run on each pair once seeded, before any service starts. */
+  afterSeed(rgs: Db, games: Db): Promise<void>;
+  /** Whether RGS keeps boId unique with a unique index (else with claims, docs/decisions/0022). */
+  uniqueBoIdIndex: boolean;
+  /** The database processes whose CPU time counts as mongod's (a cluster has several). */
+  databasePids(): number[];
+  /** Checks of the project's databases after its run, before they are dropped, by name. */
+  checkRun(rgs: Db, games: Db): Promise<Record<string, boolean>>;
 }
 
 export interface TxnShare {
@@ -52,55 +71,78 @@ export interface TxnShare {
   mongodCpuMs: number;
   /** What mongod did meanwhile: commands by name, documents read and written, keys scanned (BENCH_DIAG prints it). */
   work: Record<string, number>;
+  /** Transactions committed in two phases (a router's count; 0 on a replica set). */
+  twoPhaseCommits: number;
 }
 
-/** mongod's counters the scenario compares: transactions, its CPU time, and the work it did (commands, documents, keys). */
-async function serverCounters(conn: Connection): Promise<{ started: number; aborted: number; mongodCpuMs: number; work: Record<string, number> }> {
+/**
+ * mongod's counters the scenario compares: transactions, its CPU time, and the work it did (commands,
+ * documents, keys). Through a router, `serverStatus` is the router's: no storage engine or query
+ * counters, but its transactions by commit type; CPU time is then that of `pids`.
+ */
+async function serverCounters(conn: Connection, pids?: number[]): Promise<ServerCounters> {
   const status = await conn.db!.admin().command({ serverStatus: 1 });
-  const work: Record<string, number> = {
-    keysScanned: Number(status.metrics.queryExecutor.scanned),
-    docsScanned: Number(status.metrics.queryExecutor.scannedObjects),
-  };
-  for (const [name, value] of Object.entries(status.metrics.document as Record<string, unknown>)) work[`docs.${name}`] = Number(value);
+  const work: Record<string, number> = {};
+  if (status.metrics?.queryExecutor) {
+    work.keysScanned = Number(status.metrics.queryExecutor.scanned);
+    work.docsScanned = Number(status.metrics.queryExecutor.scannedObjects);
+  }
+  for (const [name, value] of Object.entries((status.metrics?.document ?? {}) as Record<string, unknown>)) work[`docs.${name}`] = Number(value);
   // The journal's fsyncs: every w:majority write (and commit) waits for one.
-  work['journal.syncs'] = Number(status.wiredTiger.log['log sync operations']);
-  work['journal.syncMs'] = Math.round(Number(status.wiredTiger.log['log sync time duration (usecs)']) / 1000);
-  for (const [name, counts] of Object.entries(status.metrics.commands as Record<string, { total?: unknown }>)) {
+  if (status.wiredTiger) {
+    work['journal.syncs'] = Number(status.wiredTiger.log['log sync operations']);
+    work['journal.syncMs'] = Math.round(Number(status.wiredTiger.log['log sync time duration (usecs)']) / 1000);
+  }
+  for (const [name, counts] of Object.entries((status.metrics?.commands ?? {}) as Record<string, { total?: unknown }>)) {
     if (counts?.total !== undefined) work[`commands.${name}`] = Number(counts.total);
   }
   // One-off jobs each service's Agenda finished (and removed): one per Games operation; in RGS one
   // per chain link, and one per dispatcher round a wake-up job started (jobs are mostly upserted,
-  // so their removals are what counts them).
-  const top = await conn.db!.admin().command({ top: 1 });
+  // so their removals are what counts them). A router has no `top`.
+  const top = await conn.db!.admin().command({ top: 1 }).catch(() => ({ totals: {} }));
   for (const [ns, counts] of Object.entries(top.totals as Record<string, { remove?: { count: number } }>)) {
     if (ns.endsWith('.agendaJobs')) work[`jobsRemoved.${ns.split('.')[0]}`] = Number(counts.remove?.count ?? 0);
   }
-  return { started: Number(status.transactions.totalStarted), aborted: Number(status.transactions.totalAborted), mongodCpuMs: cpuMsOf(Number(status.pid)), work };
+  const mongodCpuMs = (pids ?? [Number(status.pid)]).reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+  const twoPhaseCommits = Number(status.transactions.commitTypes?.twoPhaseCommit?.successful ?? 0);
+  return { started: Number(status.transactions.totalStarted), aborted: Number(status.transactions.totalAborted), twoPhaseCommits, mongodCpuMs, work };
 }
 
-type ServerCounters = Awaited<ReturnType<typeof serverCounters>>;
+interface ServerCounters {
+  started: number;
+  aborted: number;
+  twoPhaseCommits: number;
+  mongodCpuMs: number;
+  work: Record<string, number>;
+}
+
 
 const share = (before: ServerCounters, after: ServerCounters): TxnShare => {
   const started = after.started - before.started;
   const aborted = after.aborted - before.aborted;
   const work = Object.fromEntries(Object.entries(after.work).map(([name, value]) => [name, value - (before.work[name] ?? 0)]).filter(([, delta]) => delta !== 0));
-  return { started, aborted, share: started === 0 ? 0 : aborted / started, mongodCpuMs: after.mongodCpuMs - before.mongodCpuMs, work };
+  const twoPhaseCommits = after.twoPhaseCommits - before.twoPhaseCommits;
+  return { started, aborted, share: started === 0 ? 0 : aborted / started, mongodCpuMs: after.mongodCpuMs - before.mongodCpuMs, work, twoPhaseCommits };
 };
 
 
 /**
  * One cleanup through both services (each its own process, pauses at 0) on `tables` seeded RGS
  * tables, to every Games operation DEFERRED; then the raw script on an identical copy, in the same
- * run, on the same mongod.
+ * run, on the same mongod (the same cluster, with `topology`).
  */
-export async function wholeRun(conn: Connection, uri: (db: string) => string, tables: number, deadline: number): Promise<WholeRunResult> {
+export async function wholeRun(conn: Connection, uri: (db: string) => string, tables: number, deadline: number, topology?: WholeRunTopology): Promise<WholeRunResult> {
   const client = conn.getClient() as unknown as mongo.MongoClient;
   const names = { rgs: `wr${tables}_rgs`, games: `wr${tables}_games`, rawRgs: `wr${tables}_raw_rgs`, rawGames: `wr${tables}_raw_games` };
   const db = (name: string): Db => client.db(name);
   for (const name of Object.values(names)) await db(name).dropDatabase();
+  const copies = [[db(names.rgs), db(names.games)], [db(names.rawRgs), db(names.rawGames)]] as const;
+  for (const [rgsDb, gamesDb] of copies) await topology?.beforeSeed(rgsDb, gamesDb);
   const shape = await seedWholeRun(db(names.rgs), db(names.games), tables);
   await seedWholeRun(db(names.rawRgs), db(names.rawGames), tables);
-  await createServiceIndexes(db(names.rawRgs), db(names.rawGames));
+  for (const [rgsDb, gamesDb] of copies) await topology?.afterSeed(rgsDb, gamesDb);
+  await createServiceIndexes(db(names.rawRgs), db(names.rawGames), { uniqueBoId: topology?.uniqueBoIdIndex ?? true });
+  const pids = topology?.databasePids();
 
   const gamesPort = await freePort();
   const rgsPort = await freePort();
@@ -126,7 +168,7 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
     const stages = process.env.BENCH_DIAG ? traceOperationStages(db(names.games)) : undefined;
     const dispatchStages = process.env.BENCH_DIAG ? traceDispatchStages(db(names.rgs)) : undefined;
     if (process.env.BENCH_PROFILE) for (const name of [names.rgs, names.games]) await startProfiling(db(name));
-    const txBefore = await serverCounters(conn);
+    const txBefore = await serverCounters(conn, pids);
     const mongodPid = process.env.BENCH_DIAG ? Number((await conn.db!.admin().command({ serverStatus: 1 })).pid) : 0;
     const cpu = process.env.BENCH_DIAG
       ? sampleCpu({ mongod: () => cpuMsOf(mongodPid), api: () => games.cpuMs(), worker: () => gamesWorker?.cpuMs() ?? 0, rgs: () => rgs.cpuMs() })
@@ -153,7 +195,8 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       await sleep(RUN_POLL_MS);
     }
     if (cpu) console.log(`    CPU (ms) per 250 ms, the first 10 s: ${cpu.stop()}`);
-    const txProject = share(txBefore, await serverCounters(conn));
+    const txProject = share(txBefore, await serverCounters(conn, pids));
+    const topologyChecks = (await topology?.checkRun(db(names.rgs), db(names.games))) ?? {};
     const peakRssMb = { games: games.peakRssMb(), rgs: rgs.peakRssMb(), ...(gamesWorker ? { gamesWorker: gamesWorker.peakRssMb() } : {}) };
     const chainHandOff = histogramP50(await (await fetch(`${rgsUrl}/metrics`)).text(), 'rgs_chain_handoff_seconds');
     const cpuMs = { games: games.cpuMs(), rgs: rgs.cpuMs(), ...(gamesWorker ? { gamesWorker: gamesWorker.cpuMs() } : {}) };
@@ -189,13 +232,13 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
     }
 
     // The raw script, same logical work on the identical copy.
-    const rawBefore = await serverCounters(conn);
+    const rawBefore = await serverCounters(conn, pids);
     const rawStarted = Date.now();
     const benchCpu = process.cpuUsage();
     await rawWholeRun(client, db(names.rawRgs), db(names.rawGames));
     const rawMs = Date.now() - rawStarted;
     const rawCpu = process.cpuUsage(benchCpu);
-    const txRaw = share(rawBefore, await serverCounters(conn));
+    const txRaw = share(rawBefore, await serverCounters(conn, pids));
 
     return {
       shape,
@@ -211,6 +254,7 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       requestToFreeWorkerP50: median(arrivedWithFreeSlot(operations).map((o) => o.startedAt.getTime() - o.createdAt.getTime())),
       maxPendingMs: Math.max(0, ...dispatches.map((d) => d.sentAt.getTime() - d.createdAt.getTime())),
       correct: await nothingLostOrDoubled(db(names.rgs), db(names.games), shape, dispatches),
+      topologyChecks,
     };
   } finally {
     await rgs.stop();

@@ -34,7 +34,7 @@ export function createRgsMetrics(models: RgsModels): { registry: Registry; chain
   const handOff = new Histogram({
     name: 'rgs_chain_handoff_seconds',
     help: 'Time an environment chain stood between two servers (one recorded done, the next started), in seconds',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
   return { registry, chainTimings: { handOff: (ms) => handOff.observe(ms / 1000) } };

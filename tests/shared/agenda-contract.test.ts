@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { MongoBackend } from '@agendajs/mongo-backend';
-import { Agenda, type Job, type JobParameters } from 'agenda';
+import { Agenda, type Job, type JobNotification, type JobParameters, type NotificationChannel } from 'agenda';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { MongoClient } from 'mongodb';
 import { jobProcessorOf, type JobProcessorInternals } from '../../shared/src/agenda/job-processor.js';
+import { eventually } from '../support/eventually.js';
 import { freshDatabaseUri } from '../support/mongo.js';
 
 /**
@@ -231,5 +232,71 @@ describe('Releases Agenda does not await go through agenda.db.unlockJob (relied 
 
     // Assert
     expect(outcome).toEqual({ released: 1, unhandled: [] });
+  });
+});
+
+describe('Notifications (relied on by notification-channel.ts and job-wake-ups.ts)', () => {
+  /** A channel that only records: what Agenda publishes, and the handler its processor subscribes. */
+  function recordingChannel(state: string) {
+    const published: JobNotification[] = [];
+    const handlers: Array<(n: JobNotification) => Promise<void> | void> = [];
+    const channel = {
+      state,
+      connect: async () => {},
+      disconnect: async () => {},
+      subscribe: (handler: (n: JobNotification) => void) => (handlers.push(handler), () => undefined),
+      publish: async (n: JobNotification) => void published.push(n),
+      on() {},
+      off() {},
+    };
+    return { channel: channel as unknown as NotificationChannel, published, handlers };
+  }
+
+  it('When a job is saved through an Agenda never started whose channel says connected, then the channel publishes it with its name and run time; when the channel says otherwise, not', async () => {
+    // Arrange: Agenda connects a channel only in start(); a process that runs no jobs never starts it
+    const client = await MongoClient.connect(freshDatabaseUri('contract_publish'));
+    const connected = recordingChannel('connected');
+    const disconnected = recordingChannel('disconnected');
+    const make = (channel: NotificationChannel) => new Agenda({ backend: new MongoBackend({ mongo: client.db() }), notificationChannel: channel, processEvery: 60_000 });
+    try {
+      const [publishing, silent] = [make(connected.channel), make(disconnected.channel)];
+      await Promise.all([publishing.ready, silent.ready]);
+      const due = new Date();
+
+      // Act
+      await publishing.create('saved-job', {}).schedule(due).save();
+      await silent.create('saved-job', {}).schedule(due).save();
+
+      // Assert
+      expect(connected.published).toEqual([expect.objectContaining({ jobName: 'saved-job', nextRunAt: due })]);
+      expect(disconnected.published).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('When a started processor is told of a job by name only, then it locks and runs a due job of that name at once', async () => {
+    // Arrange: polls minutes apart, the first one (at start) finds nothing
+    const client = await MongoClient.connect(freshDatabaseUri('contract_notified'));
+    const { channel, handlers } = recordingChannel('connected');
+    const agenda = new Agenda({ backend: new MongoBackend({ mongo: client.db() }), notificationChannel: channel, processEvery: 10 * 60_000 });
+    const ran: string[] = [];
+    agenda.define('named-job', async () => void ran.push('named-job'));
+    await agenda.ready;
+    await agenda.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the start's poll is over
+      await client.db().collection('agendaJobs').insertOne({ name: 'named-job', data: {}, type: 'normal', priority: 0, nextRunAt: new Date(), lockedAt: null });
+
+      // Act: a release's wake-up names the job, not which one
+      await Promise.all(handlers.map((handle) => handle({ jobId: '' as JobNotification['jobId'], jobName: 'named-job', nextRunAt: new Date(), priority: 0, timestamp: new Date() })));
+
+      // Assert
+      await eventually(async () => ran.length, (n) => n > 0, { intervalMs: 10, timeoutMs: 5_000 });
+      expect(ran).toEqual(['named-job']);
+    } finally {
+      await agenda.stop(false);
+      await client.close();
+    }
   });
 });

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agenda } from 'agenda';
-import { MongoClient } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import { createAgenda, stopAgenda } from '../../shared/src/agenda/agenda.js';
-import { RUNNABLE_JOB_CHANGES } from '../../shared/src/agenda/notification-channel.js';
+import { heartbeatsOf } from '../../shared/src/agenda/job-heartbeat.js';
 import { createLogger } from '../../shared/src/logger.js';
 import { eventually } from '../support/eventually.js';
 import { freshDatabaseUri } from '../support/mongo.js';
 
 const logger = createLogger({ name: 'agenda-notifications-test', level: 'silent' });
 
-/** Polling far slower than any test: a job that starts at all started through the change stream. */
+/** Polling far slower than any test: a job that starts at all started through a wake-up. */
 const NEVER_POLLS_MS = 10 * 60_000;
 
 describe('Agenda notification channel', () => {
@@ -25,6 +25,14 @@ describe('Agenda notification channel', () => {
     worker.define('notified-job', async () => {
       ran.push({ name: 'notified-job', at: Date.now() });
     });
+    worker.define(
+      'kept-job',
+      async (job) => {
+        await job.touch(50); // a heartbeat with progress
+        ran.push({ name: 'kept-job', at: Date.now() });
+      },
+      { removeOnComplete: false },
+    );
     worker.define('busy-job', async (job) => {
       // What a long job does while it runs: progress saves and lock renewals (the heartbeat's touch).
       for (let step = 1; step <= 5; step++) await job.touch(step * 20);
@@ -89,31 +97,35 @@ describe('Agenda notification channel', () => {
     expect(notified.filter((n) => n.jobName === 'busy-job')).toHaveLength(1);
   });
 
-  it('When a job is created, locked, run, renewed, ended, re-armed and released, then only the changes that leave it runnable pass the filter', async () => {
-    // Arrange: the channel's filter on a stream of our own, with the post-image the channel asks for
+  it('When a job is created, locked, run, renewed, ended, re-armed and released, then only the changes that leave it runnable wake the workers', async () => {
+    // Arrange: count the wake-ups the worker hears of, per job
+    type Notification = { jobId: unknown; jobName: string };
+    const channel = (worker as unknown as { notificationChannel: { subscribe(h: (n: Notification) => void): () => void } }).notificationChannel;
+    const notified: Notification[] = [];
+    const unsubscribe = channel.subscribe((n) => notified.push(n));
     const jobs = client.db().collection('agendaJobs');
-    const stream = jobs.watch([RUNNABLE_JOB_CHANGES], { fullDocument: 'updateLookup' });
-    const passed: string[] = [];
-    stream.on('change', (change) => passed.push(String((change as { documentKey?: { _id: unknown } }).documentKey?._id)));
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the stream's cursor is open
-    const due = new Date();
+    const keptRuns = () => ran.filter((r) => r.name === 'kept-job').length;
 
-    // Act: a one-off job's whole life, written as Agenda writes it
-    const { insertedId: id } = await jobs.insertOne({ name: 'filtered-job', data: {}, nextRunAt: due, lockedAt: null, type: 'normal', priority: 0 });
-    const step = (change: object) => jobs.updateOne({ _id: id }, { $set: change });
-    await step({ lockedAt: new Date() }); // locked
-    await step({ lastRunAt: new Date(), nextRunAt: null }); // run started (one-off: no next run)
-    await step({ lockedAt: new Date(), progress: 50 }); // heartbeat
-    await step({ lockedAt: null, lastFinishedAt: new Date() }); // run ended
-    await step({ nextRunAt: due }); // re-armed
-    await step({ lockedAt: new Date() }); // locked again
-    await step({ lockedAt: null }); // released by a stopping process, still due
-    // A change the stream delivers after all of the above
-    const { insertedId: marker } = await jobs.insertOne({ name: 'marker', data: {}, nextRunAt: due, lockedAt: null });
-    await eventually(async () => passed, (ids) => ids.includes(String(marker)), { intervalMs: 10 });
-    await stream.close();
+    // Act: a job's whole life through Agenda and this adapter: created by another process, locked,
+    // run (its start, a heartbeat, its end, kept), re-armed, locked by a process that stops and
+    // releases it unrun
+    const job = await producer.create('kept-job', {}).schedule(new Date()).save();
+    const id = String(job.attrs._id);
+    const _id = new ObjectId(id);
+    await eventually(async () => keptRuns(), (n) => n === 1, { intervalMs: 10 });
+    await eventually(async () => (await jobs.findOne({ _id }))?.lastFinishedAt, (at) => !!at, { intervalMs: 10 });
+    await job.schedule(new Date()).save(); // re-armed
+    await eventually(async () => keptRuns(), (n) => n === 2, { intervalMs: 10 });
+    await eventually(async () => (await jobs.findOne({ _id }))?.lockedAt, (at) => at === null, { intervalMs: 10 });
+    await jobs.updateOne({ _id }, { $set: { lockedAt: new Date(), lastModifiedBy: 'worker' } }); // held by the worker…
+    await heartbeatsOf(worker).releaseHeld([{ _id, name: 'kept-job' }], 'worker'); // …which stops and releases it
+    // A wake-up written after all of the above, so everything before it has been heard
+    await producer.now('notified-job', {});
+    await eventually(async () => notified.some((n) => n.jobName === 'notified-job'), (seen) => seen, { intervalMs: 10 });
+    unsubscribe();
 
-    // Assert: created, re-armed, released
-    expect(passed.filter((passedId) => passedId === String(id))).toHaveLength(3);
+    // Assert: created, re-armed, released (a release names the job, not its id)
+    expect(notified.filter((n) => String(n.jobId) === id)).toHaveLength(2);
+    expect(notified.filter((n) => n.jobName === 'kept-job')).toHaveLength(3);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { Job } from 'agenda';
+import type { Db } from 'mongodb';
 import { Schema } from 'mongoose';
 import { AGENDA_TESTED_VERSIONS, agendaInternalMembers, agendaTestedPackages } from '../../shared/src/agenda/tested-internals.js';
+import { JobNotificationChannel } from '../../shared/src/agenda/notification-channel.js';
 import { installedVersion } from '../../shared/src/dependency-check/installed-version.js';
 import { refuseUntested, UntestedDependencyError } from '../../shared/src/dependency-check/refuse-untested-dependencies.js';
 import { findUntestedDependencies, type TestedPackage } from '../../shared/src/dependency-check/tested-dependencies.js';
@@ -20,6 +22,7 @@ function processorWithRenamedEnqueue(): object {
     isRunning: true,
     processInterval: setTimeout(() => {}, 0),
     notificationUnsubscribe() {},
+    handleNotification: async () => {},
     lockedJobs: [],
     runningJobs: [],
     jobStatus: {},
@@ -55,7 +58,7 @@ describe('the start-up check of the dependencies the adapters reach into', () =>
   it("When JobProcessor's enqueueJob is renamed, then the line names the member", async () => {
     // Arrange
     const [agenda] = await agendaTestedPackages();
-    const doctored = { ...agenda!, members: agendaInternalMembers({ agenda: { jobProcessor: {} }, processor: processorWithRenamedEnqueue(), job: Job.prototype, repository: {}, notificationChannel: {} }).agenda };
+    const doctored = { ...agenda!, members: agendaInternalMembers({ agenda: { jobProcessor: {}, publishJobNotification() {} }, processor: processorWithRenamedEnqueue(), job: Job.prototype, repository: {}, notificationChannel: new JobNotificationChannel({} as Db) }).agenda };
 
     // Act
     const lines = findUntestedDependencies([doctored], () => '6.2.6');
@@ -68,7 +71,7 @@ describe('the start-up check of the dependencies the adapters reach into', () =>
     // Arrange
     const [agenda] = await agendaTestedPackages();
     const processor = { ...processorWithRenamedEnqueue(), enqueueJob() {} };
-    const doctored = { ...agenda!, members: agendaInternalMembers({ agenda: { jobProcessor: {} }, processor, job: { isDead: () => false }, repository: {}, notificationChannel: {} }).agenda };
+    const doctored = { ...agenda!, members: agendaInternalMembers({ agenda: { jobProcessor: {}, publishJobNotification() {} }, processor, job: { isDead: () => false }, repository: {}, notificationChannel: new JobNotificationChannel({} as Db) }).agenda };
 
     // Act
     const lines = findUntestedDependencies([doctored], () => '6.2.6');

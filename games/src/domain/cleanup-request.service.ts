@@ -30,8 +30,11 @@ export interface CleanupScheduler {
    * copied into the job only so a person reading it (Agendash) knows what it is about.
    */
   enqueue(operation: QueuedOperation, session?: ClientSession): Promise<void>;
-  /** The same as one write of the caller's client bulk write (the request's single round trip). */
-  enqueueWrite(operation: QueuedOperation): ClientWrite;
+  /**
+   * The same as one write of the caller's client bulk write (the request's single round trip) in
+   * the transaction of `session`; the worker is woken once it commits.
+   */
+  enqueueWrite(operation: QueuedOperation, session: ClientSession): ClientWrite;
 }
 
 /**
@@ -107,7 +110,7 @@ export class CleanupRequestService {
       requestedBy: request.requestedBy,
     });
     const record = operation.document.toObject() as OperationRecord;
-    const writes = [message.write, operation.write, ...(request.async ? [this.deps.scheduler.enqueueWrite(record)] : [])];
+    const writes = [message.write, operation.write, ...(request.async ? [this.deps.scheduler.enqueueWrite(record, session)] : [])];
     await clientBulkWrite(IntegrationMessage.db.getClient(), writes, { session });
     return record;
   }

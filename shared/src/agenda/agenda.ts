@@ -3,10 +3,10 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import { DEFAULT_SHUTDOWN_DRAIN_MS } from '../config.js';
-import { releaseLocksWithoutRejecting, skipFinalSaveOfRemovedJobs } from './backend-saves.js';
 import { lockOnlyWhatCanStart, processEachJobOnceLocked, refillOnRelease, releaseLocksExpiredInQueue, serializeFills, startedJobProcessorOf, stopProcessor } from './job-processor.js';
+import { releaseLocksWithoutRejecting, skipFinalSaveOfRemovedJobs, wakeOnRunnableSaves } from './backend-saves.js';
 import { overlapRunStartWrites, type RunStartWrites } from './run-start.js';
-import { AGENDA_JOBS_COLLECTION, JobHeartbeats, heartbeatsOf } from './job-heartbeat.js';
+import { AGENDA_JOBS_COLLECTION, JobHeartbeats, heartbeatsOf, type HeldJob } from './job-heartbeat.js';
 import { instrumentAgendaJobs } from '../metrics/agenda-metrics.js';
 import { JobNotificationChannel } from './notification-channel.js';
 import { stalledJobsGauge } from './stalled-jobs.js';
@@ -19,7 +19,7 @@ export interface AgendaFactoryOptions {
   name: string;
   /**
    * How often to poll for due jobs, in milliseconds. A number: Agenda parses a string as a human interval (`'5 seconds'`) and falls back to 5 s when it cannot.
-   * Jobs saved while running start at once through the change-stream channel; polling is the fallback.
+   * Jobs saved while running start at once through the wake-ups (notification-channel.ts); polling is the fallback.
    */
   processEveryMs: number;
   /**
@@ -52,8 +52,8 @@ export const AGENDA_HAND_OVER_GRACE_MS = 3_000;
  */
 export async function createAgenda(options: AgendaFactoryOptions): Promise<Agenda> {
   const notificationChannel = new JobNotificationChannel(options.db);
-  // An EventEmitter 'error' without a listener would crash the process; the channel reconnects by
-  // itself (a MongoDB outage), and polling covers the gap.
+  // An EventEmitter 'error' without a listener would crash the process; the channel reopens its
+  // cursor by itself (a MongoDB outage), and polling covers the gap.
   notificationChannel.on('error', (err) => options.logger.warn({ err }, 'job notification channel error; polling meanwhile'));
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: options.db }),
@@ -69,8 +69,9 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
   await agenda.ready;
   skipFinalSaveOfRemovedJobs(agenda);
   runStartWrites.set(agenda, overlapRunStartWrites(agenda, options.db.collection(AGENDA_JOBS_COLLECTION), options.logger));
+  wakeOnRunnableSaves(agenda, notificationChannel.wakeUps);
   releaseLocksWithoutRejecting(agenda, options.logger);
-  JobHeartbeats.attach(agenda, options.db, options.logger);
+  JobHeartbeats.attach(agenda, options.db, options.logger, notificationChannel.wakeUps);
   agenda.on('error', (err) => options.logger.error({ err }, 'agenda error'));
   if (options.metrics) {
     instrumentAgendaJobs(agenda, options.metrics);
@@ -106,7 +107,7 @@ export async function startAgenda(agenda: Agenda): Promise<void> {
 
 /** Jobs this process locked, for `handOverJobs`; empty when Agenda was never started. */
 export interface TakenJobs {
-  lockedIds(): unknown[];
+  locked(): HeldJob[];
 }
 
 /**
@@ -114,10 +115,10 @@ export interface TakenJobs {
  * it has locked and queued). Running jobs go on.
  */
 export function stopTakingJobs(agenda: Agenda): TakenJobs {
-  if (!agenda.isActiveJobProcessor()) return { lockedIds: () => [] };
+  if (!agenda.isActiveJobProcessor()) return { locked: () => [] };
   const processor = startedJobProcessorOf(agenda);
   stopProcessor(processor);
-  return { lockedIds: () => processor.lockedJobs.map((job) => job.attrs._id) };
+  return { locked: () => processor.lockedJobs.map((job) => job.attrs) };
 }
 
 /**
@@ -133,11 +134,11 @@ export async function handOverJobs(agenda: Agenda, taken: TakenJobs, logger: Log
     const stuck = await heartbeatsOf(agenda).handOverAll(AGENDA_HAND_OVER_GRACE_MS);
     logger.warn({ running: drained.running, stuck }, 'jobs still running at the drain deadline were handed over');
   }
-  const ids = taken.lockedIds();
-  if (ids.length === 0) return;
+  const held = taken.locked();
+  if (held.length === 0) return;
   // A run's start landing after the release would write `nextRunAt: null` over "due now".
   await runStartWrites.get(agenda)?.settled();
-  const released = await heartbeatsOf(agenda).releaseHeld(ids, agenda.attrs.name ?? '');
+  const released = await heartbeatsOf(agenda).releaseHeld(held, agenda.attrs.name ?? '');
   logger.info({ released }, 'released the jobs this process held');
 }
 

@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { Logger } from '../logger.js';
+import type { JobWakeUps } from './job-wake-ups.js';
 
 /**
  * A one-off job that succeeded is removed (`removeOnComplete`) right after Agenda's final save of
@@ -36,4 +37,28 @@ export function releaseLocksWithoutRejecting(agenda: Agenda, logger: Logger): vo
   const unlock = agenda.db.unlockJob.bind(agenda.db);
   agenda.db.unlockJob = (attrs) =>
     unlock(attrs).catch((err: unknown) => logger.warn({ err, job: attrs.name, jobId: String(attrs._id) }, 'could not release a job lock; it expires after its lifetime'));
+}
+
+/**
+ * The backend's own writes that leave a job runnable write a wake-up (job-wake-ups.ts) once they
+ * land: a run's end that leaves the job due again (recurring, a retry after a failure, a job handed
+ * over at shutdown), and a lock released unused (`unlockJob` only unlocks a job with a run time). The
+ * saves of a locked job (a run's start, a heartbeat, a progress) write none. Relies on the processor
+ * saving through `agenda.db.saveJobState` and releasing through `agenda.db.unlockJob` (pinned by
+ * tests/shared/agenda-contract.test.ts). Before `releaseLocksWithoutRejecting`: a failed release
+ * writes no wake-up.
+ */
+export function wakeOnRunnableSaves(agenda: Agenda, wakeUps: JobWakeUps): void {
+  const wake = (attrs: { _id?: unknown; name: string; nextRunAt?: Date | null; priority?: number }) =>
+    attrs.nextRunAt ? wakeUps.publish([{ name: attrs.name, jobId: attrs._id === undefined ? null : String(attrs._id), nextRunAt: attrs.nextRunAt, priority: attrs.priority }]) : Promise.resolve();
+  const save = agenda.db.saveJobState.bind(agenda.db);
+  agenda.db.saveJobState = async (attrs, options) => {
+    await save(attrs, options);
+    if (attrs.lockedAt == null) await wake(attrs);
+  };
+  const unlock = agenda.db.unlockJob.bind(agenda.db);
+  agenda.db.unlockJob = async (attrs) => {
+    await unlock(attrs);
+    await wake(attrs);
+  };
 }

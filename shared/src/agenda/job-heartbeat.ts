@@ -1,6 +1,7 @@
 import type { Agenda, Job } from 'agenda';
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Logger } from '../logger.js';
+import type { JobWakeUps } from './job-wake-ups.js';
 
 /** Agenda's collection (the MongoDB backend's default name). */
 export const AGENDA_JOBS_COLLECTION = 'agendaJobs';
@@ -136,6 +137,12 @@ class Lease implements JobLease {
   }
 }
 
+/** A job a process holds the lock of: its id, and its name (what a wake-up names). */
+export interface HeldJob {
+  _id?: unknown;
+  name: string;
+}
+
 const registry = new WeakMap<Agenda, JobHeartbeats>();
 
 /** The heartbeats of an Agenda made by `createAgenda` (shared/src/agenda/agenda.ts), which attaches them. */
@@ -159,13 +166,14 @@ export class JobHeartbeats {
     private readonly agenda: Agenda,
     db: Db,
     private readonly logger: Logger,
+    private readonly wakeUps: JobWakeUps,
   ) {
     this.jobs = db.collection(AGENDA_JOBS_COLLECTION);
   }
 
-  /** Gives `agenda` its heartbeats; `heartbeatsOf(agenda)` finds them again. */
-  static attach(agenda: Agenda, db: Db, logger: Logger): JobHeartbeats {
-    const heartbeats = new JobHeartbeats(agenda, db, logger);
+  /** Gives `agenda` its heartbeats; `heartbeatsOf(agenda)` finds them again. `wakeUps`: where released jobs wake the workers. */
+  static attach(agenda: Agenda, db: Db, logger: Logger, wakeUps: JobWakeUps): JobHeartbeats {
+    const heartbeats = new JobHeartbeats(agenda, db, logger, wakeUps);
     registry.set(agenda, heartbeats);
     return heartbeats;
   }
@@ -189,15 +197,21 @@ export class JobHeartbeats {
   }
 
   /**
-   * Releases the jobs among `ids` that `owner` (this process's Agenda name) still holds: unlocked,
+   * Releases the jobs among `jobs` that `owner` (this process's Agenda name) still holds: unlocked,
    * and due now if they had started (a started one-off job has nextRunAt null, and would never run
-   * again). A job that finished or that another worker took over is left alone. Returns how many.
+   * again). A job that finished or that another worker took over is left alone. Then one wake-up
+   * per name released, so a free process takes them at once. Returns how many.
    */
-  async releaseHeld(ids: unknown[], owner: string): Promise<number> {
+  async releaseHeld(jobs: HeldJob[], owner: string): Promise<number> {
+    if (jobs.length === 0) return 0;
     const released = await this.jobs.updateMany(
-      { _id: { $in: ids.map(jobObjectId) }, lockedAt: { $ne: null }, lastModifiedBy: owner },
+      { _id: { $in: jobs.map((job) => jobObjectId(job._id)) }, lockedAt: { $ne: null }, lastModifiedBy: owner },
       [{ $set: { lockedAt: null, nextRunAt: { $ifNull: ['$nextRunAt', '$$NOW'] } } }],
     );
+    if (released.modifiedCount > 0) {
+      const now = new Date();
+      await this.wakeUps.publish([...new Set(jobs.map((job) => job.name))].map((name) => ({ name, nextRunAt: now })));
+    }
     return released.modifiedCount;
   }
 

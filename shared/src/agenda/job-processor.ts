@@ -9,7 +9,7 @@ export interface JobProcessorInternals {
   isRunning: boolean;
   processInterval?: NodeJS.Timeout;
   notificationUnsubscribe?: () => void;
-  lockedJobs: Array<{ attrs: { _id?: unknown } }>;
+  lockedJobs: Array<{ attrs: { _id?: unknown; name: string } }>;
   runningJobs: unknown[];
   maxConcurrency: number;
   jobStatus: Record<string, { running: number; locked: number } | undefined>;

@@ -1,7 +1,9 @@
-import { MongoChangeStreamNotificationChannel, MongoJobRepository } from '@agendajs/mongo-backend';
+import { MongoJobRepository } from '@agendajs/mongo-backend';
 import { Agenda, Job, type AgendaBackend, type NotificationChannel } from 'agenda';
+import type { Db } from 'mongodb';
 import { describeMember, type FoundMember, type TestedPackage } from '../dependency-check/tested-dependencies.js';
 import { jobProcessorOf } from './job-processor.js';
+import { JobNotificationChannel } from './notification-channel.js';
 
 const ADAPTER = 'shared/src/agenda/';
 
@@ -11,7 +13,10 @@ const ADAPTER = 'shared/src/agenda/';
  */
 export const AGENDA_TESTED_VERSIONS = { agenda: '6.2.6', '@agendajs/mongo-backend': '4.0.3', agendash: '8.2.4' } as const;
 
-/** The objects whose members the adapter uses: a started Agenda, its processor, the backend's classes. */
+/**
+ * The objects whose members the adapter uses: a started Agenda, its processor, the backend's
+ * repository, and our notification channel (a BaseNotificationChannel: its protected members).
+ */
 export interface AgendaSubjects {
   agenda: object;
   processor: object | undefined;
@@ -23,6 +28,7 @@ export interface AgendaSubjects {
 /** Each internal member of Agenda and its MongoDB backend this folder reads or wraps, as found on `subjects`. */
 export function agendaInternalMembers(subjects: AgendaSubjects): { agenda: FoundMember[]; backend: FoundMember[] } {
   const processor = (member: string, kind: FoundMember['expected']) => describeMember(subjects.processor, 'JobProcessor', member, kind);
+  const channel = (member: string, kind: FoundMember['expected']) => describeMember(subjects.notificationChannel, 'BaseNotificationChannel', member, kind);
   return {
     agenda: [
       describeMember(subjects.agenda, 'Agenda', 'jobProcessor', 'object'),
@@ -39,11 +45,16 @@ export function agendaInternalMembers(subjects: AgendaSubjects): { agenda: Found
       processor('jobStatus', 'object'),
       processor('maxConcurrency', 'number'),
       describeMember(subjects.job, 'Job', 'isExpired', 'function'),
+      processor('handleNotification', 'function'),
+      describeMember(subjects.agenda, 'Agenda', 'publishJobNotification', 'function'),
+      channel('notifyHandlers', 'function'),
+      channel('notifyStateHandlers', 'function'),
+      channel('setState', 'function'),
+      channel('handlers', 'object'),
     ],
     backend: [
       describeMember(subjects.repository, 'MongoJobRepository', 'saveJobState', 'function'),
       describeMember(subjects.repository, 'MongoJobRepository', 'unlockJob', 'function'),
-      describeMember(subjects.notificationChannel, 'MongoChangeStreamNotificationChannel', 'notifyStateHandlers', 'function'),
     ],
   };
 }
@@ -56,7 +67,8 @@ export async function agendaTestedPackages(): Promise<TestedPackage[]> {
       processor: jobProcessorOf(agenda),
       job: Job.prototype,
       repository: MongoJobRepository.prototype,
-      notificationChannel: MongoChangeStreamNotificationChannel.prototype,
+      // Never connected: it touches no database until then.
+      notificationChannel: new JobNotificationChannel({} as Db),
     }),
   );
   const tested = (name: keyof typeof AGENDA_TESTED_VERSIONS, found: FoundMember[]): TestedPackage => ({

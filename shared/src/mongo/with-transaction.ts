@@ -1,5 +1,6 @@
 import type { ClientSession, Connection } from 'mongoose';
 import { isWriteConflict, type AbandonedTransactions } from './abandoned-transactions.js';
+import { forgetAfterCommit, runAfterCommit } from './after-commit.js';
 
 /**
  * Runs `fn` in one multi-document transaction. The driver's `withTransaction` already retries
@@ -8,12 +9,15 @@ import { isWriteConflict, type AbandonedTransactions } from './abandoned-transac
  * save Agenda jobs inside it (Agenda's `save()` takes no session; `JobsInTransaction` writes a job as
  * part of the transaction).
  *
+ * What `fn` registers with `afterCommit` (after-commit.ts) runs once the transaction has committed.
+ *
  * With `abandoned`, a write conflict first ends the transactions dead processes left open, so the
  * driver's retry finds the documents free instead of conflicting until mongod's 60 s limit.
  */
 export async function withTransaction<T>(conn: Connection, fn: (session: ClientSession) => Promise<T>, abandoned?: AbandonedTransactions): Promise<T> {
   const session = await conn.startSession();
   const attempt = async () => {
+    forgetAfterCommit(session);
     try {
       return await fn(session);
     } catch (err) {
@@ -22,11 +26,13 @@ export async function withTransaction<T>(conn: Connection, fn: (session: ClientS
     }
   };
   try {
-    return await session.withTransaction(attempt, {
+    const result = await session.withTransaction(attempt, {
       readConcern: { level: 'snapshot' },
       writeConcern: { w: 'majority' },
       readPreference: 'primary',
     });
+    await runAfterCommit(session);
+    return result;
   } finally {
     await session.endSession();
   }

@@ -71,6 +71,6 @@ export function agendaCleanupScheduler(jobs: JobsInTransaction): CleanupSchedule
   };
   return {
     enqueue: (operation, session) => jobs.queueUnique<CleanupGameTablesJobData>(job(operation), session),
-    enqueueWrite: (operation) => jobs.queueUniqueWrite<CleanupGameTablesJobData>(job(operation)),
+    enqueueWrite: (operation, session) => jobs.queueUniqueWrite<CleanupGameTablesJobData>(job(operation), session),
   };
 }
