@@ -106,6 +106,29 @@ describe('JobProcessor.shouldLock (relied on by job-processor.ts lockOnlyWhatCan
   });
 });
 
+describe('Fillings lock through agenda.db.getNextJobToRun, looking one poll ahead (relied on by job-processor.ts lockOnlyDueJobs)', () => {
+  it('When a filling looks for a job, then it asks getNextJobToRun with a scan time a poll interval ahead, and locks what it returns', async () => {
+    // Arrange
+    const { agenda, client, processor } = await startPlainAgenda('contract_next_job', 60_000);
+    agenda.define('contract-next', async () => {});
+    const scans: number[] = [];
+    const getNextJobToRun = agenda.db.getNextJobToRun.bind(agenda.db);
+    agenda.db.getNextJobToRun = (jobName, nextScanAt, lockDeadline, now, options) => {
+      scans.push(nextScanAt.getTime() - Date.now());
+      return getNextJobToRun(jobName, nextScanAt, lockDeadline, now, options);
+    };
+    await client.db().collection('agendaJobs').insertOne({ name: 'contract-next', type: 'normal', priority: 0, data: {}, nextRunAt: new Date(), lockedAt: null });
+
+    // Act
+    await processor().jobQueueFilling('contract-next');
+
+    // Assert
+    expect(scans.length).toBeGreaterThan(0);
+    expect(scans[0]).toBeGreaterThan(50_000);
+    expect(await client.db().collection('agendaJobs').findOne({ name: 'contract-next' })).toMatchObject({ lockedAt: expect.any(Date) });
+  });
+});
+
 describe("JobProcessor.jobProcessing's drop of a queued job whose lock expired (relied on by job-processor.ts releaseLocksExpiredInQueue)", () => {
   it('When a job locked ahead of its run time is found expired at that time, then it is dropped without a run, and still counted as locked here, through its isExpired', async () => {
     // Arrange: polls far apart; the filling locks a job due in 400 ms (it looks a poll ahead), and its 200 ms lock expires first

@@ -3,7 +3,7 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import { DEFAULT_SHUTDOWN_DRAIN_MS } from '../config.js';
-import { lockOnlyWhatCanStart, processEachJobOnceLocked, refillOnRelease, releaseLocksExpiredInQueue, serializeFills, startedJobProcessorOf, stopProcessor } from './job-processor.js';
+import { lockOnlyDueJobs, lockOnlyWhatCanStart, processEachJobOnceLocked, refillOnRelease, releaseLocksExpiredInQueue, serializeFills, startedJobProcessorOf, stopProcessor } from './job-processor.js';
 import { releaseLocksWithoutRejecting, skipFinalSaveOfRemovedJobs, wakeOnRunnableSaves } from './backend-saves.js';
 import { overlapRunStartWrites, type RunStartWrites } from './run-start.js';
 import { AGENDA_JOBS_COLLECTION, JobHeartbeats, heartbeatsOf, type HeldJob } from './job-heartbeat.js';
@@ -71,6 +71,7 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
   runStartWrites.set(agenda, overlapRunStartWrites(agenda, options.db.collection(AGENDA_JOBS_COLLECTION), options.logger));
   wakeOnRunnableSaves(agenda, notificationChannel.wakeUps);
   releaseLocksWithoutRejecting(agenda, options.logger);
+  lockOnlyDueJobs(agenda);
   JobHeartbeats.attach(agenda, options.db, options.logger, notificationChannel.wakeUps);
   agenda.on('error', (err) => options.logger.error({ err }, 'agenda error'));
   if (options.metrics) {

@@ -78,6 +78,24 @@ export function lockOnlyWhatCanStart(agenda: Agenda, processor: JobProcessorInte
 }
 
 /**
+ * Only due jobs are locked: Agenda's filling also locks jobs due within the next poll interval
+ * (to start each on a timer), and with locks limited to what can start, such a job would hold a
+ * slot of its name until its time while a job due now waits; RGS's recurring outbox round, locked
+ * ahead, kept a slice's wake-up waiting up to a poll. A job due later is locked by the first
+ * filling after its time instead: the poll (every `processEveryMs`), a wake-up, or a slot freed
+ * here. The backend's `getNextJobToRun` is part of Agenda's public repository interface; a job whose
+ * lock expired is still taken over as before (`lockDeadline`).
+ */
+export function lockOnlyDueJobs(agenda: Agenda): void {
+  const repository = agenda.db;
+  const getNextJobToRun = repository.getNextJobToRun.bind(repository);
+  repository.getNextJobToRun = (jobName, nextScanAt, lockDeadline, now, options) => {
+    const dueBy = now ?? new Date();
+    return getNextJobToRun(jobName, nextScanAt < dueBy ? nextScanAt : dueBy, lockDeadline, now, options);
+  };
+}
+
+/**
  * Agenda drops a queued job whose lock expired before its turn (`jobProcessing`: another process
  * may hold it by now) without counting its lock as released here. With locks limited to what can
  * start, that name would then never be locked again by this process: so the release is counted when
