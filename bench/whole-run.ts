@@ -4,6 +4,7 @@ import { loadGamesConfig } from '../games/src/config.js';
 import { WORKER_CONCURRENCY } from '../games/src/entry-points/jobs/cleanup-game-tables.worker.js';
 import { removeFinishedJobs } from '../shared/src/agenda/finished-jobs.js';
 import { freePort } from '../tests/rgs/support/free-port.js';
+import { idleRequestToWorkerP50 } from './idle-wake-ups.js';
 import { median } from './median.js';
 import { BENCH_TOKEN as TOKEN, ServiceProcess, checkDeadline, cpuMsOf } from './service-process.js';
 import { rawWholeRun } from './whole-run-raw.js';
@@ -39,6 +40,8 @@ export interface WholeRunResult {
   requestToWorkerP50: number;
   /** The same p50 over the operations that arrived while their worker process had a free slot: the hand-off alone, without queueing (ms). */
   requestToFreeWorkerP50: number;
+  /** Request → worker p50 of requests sent one at a time once the run is over (idle-wake-ups.ts): the wake-up alone. */
+  idleRequestToWorkerP50: number;
   /** The longest a dispatch stayed PENDING after its slice committed (ms). */
   maxPendingMs: number;
   correct: boolean;
@@ -231,6 +234,8 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       console.log(`    the 8 longest PENDING, by stage (ms since startCleanup: committed → claimed → reached Games → SENT): ${longest.map((d) => [d.committed, d.claimed, d.reachedGames, d.sent].map((t) => (t === undefined ? '?' : t - requestedAt)).join('→')).join('  ')}`);
     }
 
+    const idleRequestToWorker = await idleRequestToWorkerP50(gamesUrl, db(names.games), deadline);
+
     // The raw script, same logical work on the identical copy.
     const rawBefore = await serverCounters(conn, pids);
     const rawStarted = Date.now();
@@ -251,6 +256,7 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       chainHandOff,
       serverGapP50: median(handOffGaps(dispatches, await db(names.rgs).collection('servers').find().sort({ _id: 1 }).toArray())),
       requestToWorkerP50: median(operations.map((o) => o.startedAt.getTime() - o.createdAt.getTime())),
+      idleRequestToWorkerP50: idleRequestToWorker,
       requestToFreeWorkerP50: median(arrivedWithFreeSlot(operations).map((o) => o.startedAt.getTime() - o.createdAt.getTime())),
       maxPendingMs: Math.max(0, ...dispatches.map((d) => d.sentAt.getTime() - d.createdAt.getTime())),
       correct: await nothingLostOrDoubled(db(names.rgs), db(names.games), shape, dispatches),
@@ -293,7 +299,7 @@ async function profileSummary(db: Db): Promise<string> {
  * job locked by a worker → its run started (Agenda's save of `lastRunAt`) → operation claimed (IN_PROGRESS).
  */
 function traceOperationStages(games: Db): { p50s(): Promise<Record<string, number>> } {
-  const at = new Map<string, { createdAt?: number; committed?: number; jobInserted?: number; locked?: number; runStarted?: number; claimed?: number }>();
+  const at = new Map<string, { createdAt?: number; committed?: number; jobInserted?: number; locked?: number; runStarted?: number; claimed?: number; finished?: number; jobEnded?: number }>();
   const jobOperation = new Map<string, string>();
   const entry = (operationId: string) => at.get(operationId) ?? at.set(operationId, {}).get(operationId)!;
   const stream = games.watch(
@@ -310,11 +316,15 @@ function traceOperationStages(games: Db): { p50s(): Promise<Record<string, numbe
       entry(jobOperation.get(id)!).locked ??= wall;
     } else if (change.ns.coll === 'agendaJobs' && change.updateDescription?.updatedFields?.lastRunAt && jobOperation.has(id)) {
       entry(jobOperation.get(id)!).runStarted ??= wall;
+    } else if (change.ns.coll === 'agendaJobs' && change.updateDescription?.updatedFields?.lastFinishedAt && jobOperation.has(id)) {
+      entry(jobOperation.get(id)!).jobEnded ??= wall;
     } else if (change.ns.coll === 'asyncoperations' && change.operationType === 'insert') {
       entry(id).committed = wall;
       entry(id).createdAt = (change.fullDocument.createdAt as Date).getTime();
     } else if (change.ns.coll === 'asyncoperations' && change.updateDescription?.updatedFields?.status === 'IN_PROGRESS') {
       entry(id).claimed ??= wall;
+    } else if (change.ns.coll === 'asyncoperations' && change.updateDescription?.updatedFields?.finishedAt) {
+      entry(id).finished ??= wall;
     }
   });
   return {
@@ -332,6 +342,8 @@ function traceOperationStages(games: Db): { p50s(): Promise<Record<string, numbe
         jobInsertedToLocked: median(complete.map((e) => e.locked! - e.jobInserted!)),
         lockedToRunStarted: median(complete.map((e) => e.runStarted! - e.locked!)),
         runStartedToClaimed: median(complete.map((e) => e.claimed! - e.runStarted!)),
+        // The slot is held until the job's final save: the operation's end to the job's.
+        finishedToJobEnded: median(complete.filter((e) => e.finished && e.jobEnded).map((e) => e.jobEnded! - e.finished!)),
       };
     },
   };
