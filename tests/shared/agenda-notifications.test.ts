@@ -3,6 +3,7 @@ import type { Agenda } from 'agenda';
 import { MongoClient, ObjectId } from 'mongodb';
 import { createAgenda, stopAgenda } from '../../shared/src/agenda/agenda.js';
 import { heartbeatsOf } from '../../shared/src/agenda/job-heartbeat.js';
+import { JOB_WAKE_UPS_COLLECTION } from '../../shared/src/agenda/job-wake-ups.js';
 import { createLogger } from '../../shared/src/logger.js';
 import { eventually } from '../support/eventually.js';
 import { freshDatabaseUri } from '../support/mongo.js';
@@ -58,6 +59,19 @@ describe('Agenda notification channel', () => {
     // Assert: the worker's next poll is minutes away; only the change stream can have started it.
     await eventually(async () => ran.length, (count) => count === 1, { intervalMs: 10 });
     expect(ran[0]!.at - savedAt).toBeLessThan(5_000);
+  });
+
+  it('When a job is saved to run later, then it wakes no one: a filling would find nothing due', async () => {
+    // Arrange
+    const wakeUps = client.db().collection(JOB_WAKE_UPS_COLLECTION);
+    const before = await wakeUps.countDocuments();
+
+    // Act: a job due in an hour, then one due now, whose wake-up is written after the first's would be
+    await producer.create('later-job', {}).schedule(new Date(Date.now() + 3_600_000)).save();
+    await producer.now('later-marker-job', {});
+
+    // Assert
+    expect(await wakeUps.find({}, { skip: before }).map((w) => w.name).toArray()).toEqual(['later-marker-job']);
   });
 
   it('When a job runs, then its state changes reach the channel’s state subscribers (Agendash’s live view)', async () => {

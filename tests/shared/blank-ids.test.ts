@@ -11,6 +11,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { Types, type Connection } from 'mongoose';
+import { JOB_WAKE_UPS_COLLECTION } from '../../shared/src/agenda/job-wake-ups.js';
 import { RATE_LIMITS_COLLECTION } from '../../shared/src/auth/rate-limits.js';
 import { fieldsWithIdArguments } from '../../shared/src/graphql/reject-blank-ids.js';
 import { CONTRACT_SCHEMAS } from '../../scripts/contract-schemas.js';
@@ -87,8 +88,9 @@ function blankIdCases(schema: GraphQLSchema, blank: string): Case[] {
 
 /** Documents in the service's database outside Agenda's own collection: nothing may be written. */
 async function storedDocuments(service: TestService<{ conn: Connection }>): Promise<number> {
-  // Agenda's own jobs and the rate limits' counters are not the request's writes.
-  const collections = (await service.conn.db!.listCollections().toArray()).map((c) => c.name).filter((n) => n !== 'agendaJobs' && n !== RATE_LIMITS_COLLECTION);
+  // Agenda's own jobs and their wake-ups, and the rate limits' counters, are not the request's writes.
+  const notTheRequests = new Set(['agendaJobs', JOB_WAKE_UPS_COLLECTION, RATE_LIMITS_COLLECTION]);
+  const collections = (await service.conn.db!.listCollections().toArray()).map((c) => c.name).filter((n) => !notTheRequests.has(n));
   const counts = await Promise.all(collections.map((name) => service.conn.db!.collection(name).countDocuments()));
   return counts.reduce((a, b) => a + b, 0);
 }

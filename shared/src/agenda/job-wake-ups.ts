@@ -61,9 +61,15 @@ export class JobWakeUps {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  async publish(wakeUps: JobWakeUp[]): Promise<void> {
-    if (wakeUps.length === 0) return;
+  /**
+   * Only jobs due now wake anyone: a job due later is locked by the first filling after its time
+   * (job-processor.ts `lockOnlyDueJobs`), so a wake-up for it would find nothing to lock. That also
+   * leaves out a recurring job's save of its next run.
+   */
+  async publish(all: JobWakeUp[]): Promise<void> {
     const at = new Date();
+    const wakeUps = all.filter((w) => w.nextRunAt <= at);
+    if (wakeUps.length === 0) return;
     try {
       this.collection ??= ensureJobWakeUps(this.db).catch((err: unknown) => {
         this.collection = undefined;
