@@ -145,10 +145,10 @@ describe('an operator in a browser', () => {
     // Act
     await startCleanup(rgs, environmentId);
 
-    // Assert: the stream carried the kickoff job, and the page shows the cleanup jobs without navigation
+    // Assert: the stream carried the kickoff and chain jobs and an end of one, and the page shows the cleanup jobs without navigation
     const events = await eventually(
       () => page.evaluate(() => (window as unknown as { seenEvents: string[] }).seenEvents),
-      (seen) => seen.some((e) => e.includes('cleanup-kickoff')) && seen.some((e) => e.includes('cleanup-environment')),
+      (seen) => seen.some((e) => e.includes('cleanup-kickoff')) && seen.some((e) => e.includes('cleanup-environment')) && seen.some((e) => e.includes('"type":"success"')),
       { timeoutMs: 20_000, intervalMs: 100 },
     );
     // Succeeded one-off jobs are removed (housekeeping), so the list is checked for the reload, not for them.
