@@ -8,6 +8,7 @@ import { releaseLocksWithoutRejecting, skipFinalSaveOfRemovedJobs, wakeOnRunnabl
 import { overlapRunStartWrites, type RunStartWrites } from './run-start.js';
 import { AGENDA_JOBS_COLLECTION, JobHeartbeats, heartbeatsOf, type HeldJob } from './job-heartbeat.js';
 import { instrumentAgendaJobs } from '../metrics/agenda-metrics.js';
+import type { JobWakeUps } from './job-wake-ups.js';
 import { JobNotificationChannel } from './notification-channel.js';
 import { stalledJobsGauge } from './stalled-jobs.js';
 import type { Logger } from '../logger.js';
@@ -68,6 +69,7 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
   });
   await agenda.ready;
   skipFinalSaveOfRemovedJobs(agenda);
+  wakeUpsByAgenda.set(agenda, notificationChannel.wakeUps);
   runStartWrites.set(agenda, overlapRunStartWrites(agenda, options.db.collection(AGENDA_JOBS_COLLECTION), options.logger));
   wakeOnRunnableSaves(agenda, notificationChannel.wakeUps);
   releaseLocksWithoutRejecting(agenda, options.logger);
@@ -83,6 +85,16 @@ export async function createAgenda(options: AgendaFactoryOptions): Promise<Agend
     options.logger.warn({ err, job: job.attrs.name, jobId: String(job.attrs._id) }, 'job failed');
   });
   return agenda;
+}
+
+/** Each Agenda's wake-up writer, its notification channel's (job-wake-ups.ts). */
+const wakeUpsByAgenda = new WeakMap<Agenda, JobWakeUps>();
+
+/** Where `agenda`'s process writes wake-ups: one writer per Agenda, shared by everything that queues its jobs. */
+export function wakeUpsOf(agenda: Agenda): JobWakeUps {
+  const wakeUps = wakeUpsByAgenda.get(agenda);
+  if (!wakeUps) throw new Error('this Agenda has no job wake-ups: create it with createAgenda()');
+  return wakeUps;
 }
 
 /** Each Agenda's run-start writes (run-start.ts): created with it, told by its processor which jobs are about to run. */

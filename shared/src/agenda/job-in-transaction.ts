@@ -3,7 +3,8 @@ import type { ClientSession, Db, Document } from 'mongodb';
 import { AGENDA_JOBS_COLLECTION } from './job-heartbeat.js';
 import type { ClientWrite } from '../mongo/client-bulk-write.js';
 import { afterCommit } from '../mongo/after-commit.js';
-import { JobWakeUps } from './job-wake-ups.js';
+import { wakeUpsOf } from './agenda.js';
+import type { JobWakeUps } from './job-wake-ups.js';
 
 /**
  * The attributes the MongoDB backend stores as null when a job is saved without them
@@ -56,7 +57,7 @@ export class JobsInTransaction {
     private readonly agenda: Agenda,
     private readonly db: Db,
   ) {
-    this.wakeUps = new JobWakeUps(db, (err) => agenda.emit('error', err));
+    this.wakeUps = wakeUpsOf(agenda);
   }
 
   /**
