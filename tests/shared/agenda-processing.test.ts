@@ -208,66 +208,61 @@ describe('Agenda processing when the process runs as many jobs as it may at once
   });
 });
 
-describe('Agenda processing of a job whose lock expired while it waited for its run time', () => {
-  let client: MongoClient;
-  let worker: Agenda;
-  let stop: (release: () => void) => Promise<void>;
+/** A quiet worker that records the `data.label` of each `name` job it runs; `queue` inserts one as a poll would find it. */
+function useLabelledJobs(prefix: string, name: string, options: Parameters<Agenda['define']>[2]) {
   const ran: string[] = [];
-
+  let started: Awaited<ReturnType<typeof startQuietWorker>>;
   beforeAll(async () => {
-    ({ client, worker, stop } = await startQuietWorker('agenda_expired_in_queue', (w) => {
-      w.define('short-lock-job', async (job) => void ran.push(String(job.attrs.data.label)), { concurrency: 1, lockLifetime: 300 });
-    }));
+    started = await startQuietWorker(prefix, (w) => {
+      w.define(name, async (job) => void ran.push(String(job.attrs.data.label)), options);
+    });
   });
+  afterAll(() => started.stop(() => {}));
+  return {
+    ran,
+    processor: () => handDriven(started.worker),
+    jobs: () => started.client.db().collection('agendaJobs'),
+    queue: (label: string, nextRunAt: Date, lockedAt: Date | null = null) =>
+      started.client.db().collection('agendaJobs').insertOne({ name, data: { label }, type: 'normal', priority: 0, nextRunAt, lockedAt }),
+  };
+}
 
-  afterAll(() => stop(() => {}));
+describe('Agenda processing of a job whose lock expired while it waited for its run time', () => {
+  const labelled = useLabelledJobs('agenda_expired_in_queue', 'short-lock-job', { concurrency: 1, lockLifetime: 300 });
 
   it('When Agenda drops a queued job whose lock expired, then its slot is given back: that job and the next due one both run here', async () => {
     // Arrange: a job due in 600 ms whose lock a crashed process left behind: a filling takes the
     // expired lock over (whatever the job's run time) and the job waits for its time, past its own
     // 300 ms lock; Agenda drops it then.
-    const processor = handDriven(worker);
-    const jobs = client.db().collection('agendaJobs');
-    await jobs.insertOne({ name: 'short-lock-job', data: { label: 'waited' }, type: 'normal', priority: 0, nextRunAt: new Date(Date.now() + 600), lockedAt: new Date(Date.now() - 60_000) });
+    const processor = labelled.processor();
+    await labelled.queue('waited', new Date(Date.now() + 600), new Date(Date.now() - 60_000));
     await processor.jobQueueFilling('short-lock-job');
     await sleep(900);
 
     // Act
-    await jobs.insertOne({ name: 'short-lock-job', data: { label: 'next' }, type: 'normal', priority: 0, nextRunAt: new Date(), lockedAt: null });
+    await labelled.queue('next', new Date());
     await processor.jobQueueFilling('short-lock-job');
 
     // Assert: without the release the name keeps one lock counted for good, and neither job runs here again
-    await eventually(async () => [...ran].sort(), (labels) => labels.join() === 'next,waited', { timeoutMs: 5_000 });
+    await eventually(async () => [...labelled.ran].sort(), (labels) => labels.join() === 'next,waited', { timeoutMs: 5_000 });
   });
 });
 
 describe('Agenda processing of a job due later, with a job of its name due now', () => {
-  let client: MongoClient;
-  let worker: Agenda;
-  let stop: (release: () => void) => Promise<void>;
-  const ran: string[] = [];
-
-  beforeAll(async () => {
-    ({ client, worker, stop } = await startQuietWorker('agenda_due_later', (w) => {
-      w.define('one-at-a-time-job', async (job) => void ran.push(String(job.attrs.data.label)), { concurrency: 1 });
-    }));
-  });
-
-  afterAll(() => stop(() => {}));
+  const labelled = useLabelledJobs('agenda_due_later', 'one-at-a-time-job', { concurrency: 1 });
 
   it('When a job is due later, then a filling leaves it unlocked, and a job of its name due now takes the only slot at once', async () => {
     // Arrange: a recurring round due in a minute, then a wake-up due now (each filled by hand, as a poll or wake-up would)
-    const processor = handDriven(worker);
-    const jobs = client.db().collection('agendaJobs');
-    await jobs.insertOne({ name: 'one-at-a-time-job', data: { label: 'later' }, type: 'normal', priority: 0, nextRunAt: new Date(Date.now() + 60_000), lockedAt: null });
+    const processor = labelled.processor();
+    await labelled.queue('later', new Date(Date.now() + 60_000));
     await processor.jobQueueFilling('one-at-a-time-job');
-    await jobs.insertOne({ name: 'one-at-a-time-job', data: { label: 'now' }, type: 'normal', priority: 0, nextRunAt: new Date(), lockedAt: null });
+    await labelled.queue('now', new Date());
 
     // Act
     await processor.jobQueueFilling('one-at-a-time-job');
 
     // Assert: locked ahead (polls look one interval ahead), 'later' would hold the slot for a minute
-    await eventually(async () => ran, (labels) => labels.includes('now'), { timeoutMs: 3_000 });
-    expect(await jobs.findOne({ 'data.label': 'later' })).toMatchObject({ lockedAt: null });
+    await eventually(async () => labelled.ran, (labels) => labels.includes('now'), { timeoutMs: 3_000 });
+    expect(await labelled.jobs().findOne({ 'data.label': 'later' })).toMatchObject({ lockedAt: null });
   });
 });
