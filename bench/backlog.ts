@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Types, type Connection, type mongo } from 'mongoose';
 import { freePort } from '../tests/rgs/support/free-port.js';
 import { median } from './median.js';
-import { BENCH_TOKEN, ServiceProcess, checkDeadline } from './service-process.js';
+import { BENCH_TOKEN, ServiceProcess, checkDeadline, postGraphql } from './service-process.js';
 
 /** `BENCH_BACKLOG_CONNECTIONS` (default 50): requests in flight at once, each on its own connection. */
 const CONNECTIONS = Number(process.env.BENCH_BACKLOG_CONNECTIONS ?? 50);
@@ -105,11 +105,7 @@ async function sendRequests(url: string, ids: string[]): Promise<{ ok: number; f
   const client = async () => {
     while (Date.now() < until) {
       const start = (next++ * IDS_PER_REQUEST) % (ids.length - IDS_PER_REQUEST + 1);
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` },
-        body: JSON.stringify({ query: MUTATION, variables: { ids: ids.slice(start, start + IDS_PER_REQUEST), archivedAt: ARCHIVED_AT } }),
-      }).catch(() => null);
+      const res = await postGraphql(url, MUTATION, { ids: ids.slice(start, start + IDS_PER_REQUEST), archivedAt: ARCHIVED_AT }).catch(() => null);
       const body = res ? ((await res.json().catch(() => null)) as { data?: { cleanupGameTables?: { id: string } } } | null) : null;
       if (body?.data?.cleanupGameTables?.id) counts.ok++;
       else counts.failed++;

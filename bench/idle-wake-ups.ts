@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ObjectId, type Db } from 'mongodb';
 import { median } from './median.js';
-import { BENCH_TOKEN } from './service-process.js';
+import { postGraphql } from './service-process.js';
 
 /** Requests the probe sends, one after another. */
 const PROBES = 15;
@@ -18,11 +18,7 @@ const MUTATION = 'mutation($ids: [ID!]!) { cleanupGameTables(ids: $ids, actionTy
 export async function idleRequestToWorkerP50(gamesUrl: string, games: Db, deadline: number): Promise<number> {
   const waits: number[] = [];
   for (let i = 0; i < PROBES; i++) {
-    const res = await fetch(`${gamesUrl}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` },
-      body: JSON.stringify({ query: MUTATION, variables: { ids: [new ObjectId().toHexString()] } }),
-    });
+    const res = await postGraphql(gamesUrl, MUTATION, { ids: [new ObjectId().toHexString()] });
     const body = (await res.json()) as { data?: { cleanupGameTables: { id: string } } };
     if (!body.data) throw new Error(`probe request failed: ${JSON.stringify(body)}`);
     const operationId = new ObjectId(body.data.cleanupGameTables.id);

@@ -64,6 +64,15 @@ function heapBudget(): string[] {
   return mb > 0 ? [`--max-old-space-size=${mb}`] : [];
 }
 
+/** A GraphQL request to a bench service's `/graphql` (at `url`), with the bench's token. */
+export function postGraphql(url: string, query: string, variables: Record<string, unknown> = {}): Promise<Response> {
+  return fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` },
+    body: JSON.stringify({ query, variables }),
+  });
+}
+
 export function checkDeadline(deadline: number): void {
   if (Date.now() > deadline) throw new Error('bench time limit reached');
 }

@@ -6,7 +6,7 @@ import { removeFinishedJobs } from '../shared/src/agenda/finished-jobs.js';
 import { freePort } from '../tests/rgs/support/free-port.js';
 import { idleRequestToWorkerP50 } from './idle-wake-ups.js';
 import { median } from './median.js';
-import { BENCH_TOKEN as TOKEN, ServiceProcess, checkDeadline, cpuMsOf } from './service-process.js';
+import { BENCH_TOKEN as TOKEN, ServiceProcess, checkDeadline, cpuMsOf, postGraphql } from './service-process.js';
 import { rawWholeRun } from './whole-run-raw.js';
 import { createServiceIndexes, seedWholeRun, type SeededShape } from './whole-run-seed.js';
 
@@ -177,11 +177,7 @@ export async function wholeRun(conn: Connection, uri: (db: string) => string, ta
       ? sampleCpu({ mongod: () => cpuMsOf(mongodPid), api: () => games.cpuMs(), worker: () => gamesWorker?.cpuMs() ?? 0, rgs: () => rgs.cpuMs() })
       : undefined;
     const requestedAt = Date.now();
-    const res = await fetch(`${rgsUrl}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify({ query: 'mutation { startCleanup { id } }' }),
-    });
+    const res = await postGraphql(rgsUrl, 'mutation { startCleanup { id } }');
     const body = (await res.json()) as { data?: { startCleanup: { id: string } }; errors?: unknown };
     if (!body.data) throw new Error(`startCleanup failed: ${JSON.stringify(body.errors)}`);
     const runId = new Types.ObjectId(body.data.startCleanup.id);
